@@ -1,0 +1,26 @@
+"""Pydantic schemas of gwr documents (ANNOTATION.md), shared by gold and predictions."""
+
+from .checks import document_errors, format_loc, indicator_ids, load_document, validate_document
+from .document import (
+    SCHEMA_VERSION,
+    Commitment,
+    Deadline,
+    Document,
+    Noise,
+    Quantity,
+    Report,
+    Section,
+    comparator_of,
+    resolve_deadline,
+)
+from .errors import GwrError, NormalisationError, SchemaError, TableError
+from .numerals import parse_number
+from .tables import BASE_UNITS, COMPARATORS, resolve_unit, tables
+
+__all__ = [
+    "SCHEMA_VERSION", "BASE_UNITS", "COMPARATORS",
+    "Commitment", "Deadline", "Document", "Noise", "Quantity", "Report", "Section",
+    "GwrError", "NormalisationError", "SchemaError", "TableError",
+    "comparator_of", "document_errors", "format_loc", "indicator_ids", "load_document",
+    "parse_number", "resolve_deadline", "resolve_unit", "tables", "validate_document",
+]

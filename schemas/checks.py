@@ -1,0 +1,157 @@
+"""Validation of a document, against the schema and against its source text.
+
+Every message starts with the location of the offending value, written as a
+path into the document: `commitments[17].quantities[0].base_unit: ...`.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Iterator
+
+import regex
+from pydantic import ValidationError
+
+from .document import Document
+from .errors import GwrError, SchemaError
+from .tables import read_tsv
+
+_BREAK_SPACE = regex.compile(r"\s*\n\s*")
+
+
+@functools.cache
+def indicator_ids() -> frozenset[str]:
+    """Ids of `schemas/data/indicators.tsv` (the spec's list plus our additions)."""
+    return frozenset(row[0] for row in read_tsv("indicators.tsv", 1) if row[0] != "id")
+
+
+def format_loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "<document>"
+
+
+def _pydantic_messages(exc: ValidationError) -> list[str]:
+    messages = []
+    for err in exc.errors(include_url=False):
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field"
+        elif err["type"] in ("literal_error", "enum"):
+            msg = f"{msg}, got {err['input']!r}"
+        messages.append(f"{format_loc(err['loc'])}: {msg}")
+    return messages
+
+
+def spanned_text_matches(recorded: str, text: str, span: tuple[int, int]) -> bool:
+    """`recorded` is text[start:end], or that with layout-break white space removed."""
+    actual = text[span[0]:span[1]]
+    return recorded == actual or recorded == _BREAK_SPACE.sub("", actual)
+
+
+def _spans(doc: Document) -> Iterator[tuple[str, tuple[int, int], str | None]]:
+    """(location of the span field, span, recorded text or None) for every span."""
+    if doc.report.title is not None:
+        yield "report.title", doc.report.title, None
+    for i, region in enumerate(doc.report.annotated_regions or []):
+        yield f"report.annotated_regions[{i}]", region, None
+    for i, n in enumerate(doc.noise):
+        yield f"noise[{i}].span", n.span, None
+    for i, s in enumerate(doc.sections):
+        yield f"sections[{i}].heading", s.heading, None
+        yield f"sections[{i}].body", s.body, None
+    for i, c in enumerate(doc.commitments):
+        yield f"commitments[{i}].span", c.span, c.text
+        for j, q in enumerate(c.quantities):
+            yield f"commitments[{i}].quantities[{j}].span", q.span, q.text
+        if c.deadline is not None:
+            yield f"commitments[{i}].deadline.span", c.deadline.span, c.deadline.text
+
+
+def document_errors(doc: Document, text: str | None = None) -> list[str]:
+    """Every inconsistency of a parsed document, with its location."""
+    errors = _reference_errors(doc)
+    for i, c in enumerate(doc.commitments):
+        for j, q in enumerate(c.quantities):
+            errors += [f"commitments[{i}].quantities[{j}].{field}: {msg}" for field, msg in q.consistency_errors()]
+    if text is None:
+        return errors
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if sha != doc.report.text_sha256:
+        errors.append(f"report.text_sha256: {doc.report.text_sha256} does not match the source text ({sha})")
+    for loc, span, recorded in _spans(doc):
+        if span[1] > len(text):
+            errors.append(f"{loc}: {list(span)} lies outside the text (length {len(text)})")
+        elif recorded is not None and not spanned_text_matches(recorded, text, span):
+            text_loc = loc.removesuffix(".span") + ".text"
+            errors.append(f"{text_loc}: {recorded!r} is not the text at {list(span)}: {text[span[0]:span[1]]!r}")
+    return errors
+
+
+def _reference_errors(doc: Document) -> list[str]:
+    errors = []
+    section_ids = [s.id for s in doc.sections]
+    for i, s in enumerate(doc.sections):
+        if section_ids.count(s.id) > 1:
+            errors.append(f"sections[{i}].id: duplicate id {s.id!r}")
+        if s.parent is not None and s.parent not in section_ids:
+            errors.append(f"sections[{i}].parent: no section {s.parent!r}")
+    known = indicator_ids()
+    commitment_ids = [c.id for c in doc.commitments]
+    for i, c in enumerate(doc.commitments):
+        if commitment_ids.count(c.id) > 1:
+            errors.append(f"commitments[{i}].id: duplicate id {c.id!r}")
+        if c.section is not None and c.section not in section_ids:
+            errors.append(f"commitments[{i}].section: no section {c.section!r}")
+        if c.indicator is not None and c.indicator not in known:
+            errors.append(f"commitments[{i}].indicator: unknown indicator {c.indicator!r}")
+    return errors
+
+
+def validate_document(data: dict | str | bytes, text: str | None = None, source: str | None = None) -> Document:
+    """Parse and check a document; raise SchemaError listing every problem."""
+    try:
+        doc = Document.model_validate_json(data) if isinstance(data, (str, bytes)) else Document.model_validate(data)
+    except ValidationError as exc:
+        raise SchemaError(_pydantic_messages(exc), source) from None
+    except GwrError as exc:  # a normaliser refused a value
+        raise SchemaError([f"<document>: {exc}"], source) from None
+    errors = document_errors(doc, text)
+    if errors:
+        raise SchemaError(errors, source)
+    return doc
+
+
+def find_source(doc_path: Path, source: str) -> Path | None:
+    """The source text named by `report.source`, looked for beside the document."""
+    for base in (Path.cwd(), doc_path.parent, doc_path.parent.parent):
+        candidate = base / source
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_document(path: str | Path, text: str | None = None) -> tuple[Document, str | None]:
+    """Read a document file, check it against its source text when that is found.
+
+    Returns the document and the text it was checked against (None when the
+    source could not be found and no text was given).
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SchemaError([f"<file>: cannot read: {exc.strerror}"], str(path)) from None
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SchemaError([f"<file>: not JSON: {exc}"], str(path)) from None
+    if text is None and isinstance(data, dict) and isinstance(data.get("report"), dict):
+        src = find_source(path, str(data["report"].get("source", "")))
+        if src is not None:
+            text = src.read_text(encoding="utf-8")
+    return validate_document(data, text, str(path)), text

@@ -1,0 +1,35 @@
+"""The one exception hierarchy of gwr.
+
+`schemas` sits at the bottom of the package layers, so the base class lives
+here and `pipeline` subclasses it for its own failures (bad input, limits).
+"""
+
+from __future__ import annotations
+
+
+class GwrError(Exception):
+    """Base of every error gwr raises on purpose."""
+
+
+class SchemaError(GwrError, ValueError):
+    """A document (gold or prediction) breaks the schema or its source text.
+
+    `errors` holds one message per problem, each starting with the location
+    in the document (`commitments[17].quantities[0].base_unit: ...`).
+    """
+
+    def __init__(self, errors: list[str], source: str | None = None):
+        self.errors = list(errors)
+        self.source = source
+        where = f"{source}: " if source else ""
+        shown = "\n  ".join(self.errors[:20])
+        more = f"\n  ... and {len(self.errors) - 20} more" if len(self.errors) > 20 else ""
+        super().__init__(f"{where}{len(self.errors)} schema error(s):\n  {shown}{more}")
+
+
+class TableError(GwrError):
+    """A data table (units, numerals, ...) is malformed."""
+
+
+class NormalisationError(GwrError, ValueError):
+    """A number, unit or period text cannot be normalised."""

@@ -1,0 +1,248 @@
+#!/usr/bin/env python3
+"""Compile a hand-written `.labels` gold file into the ANNOTATION.md JSON.
+
+    python scripts/compile_gold.py gold/zhengzhou-2025.labels [-o gold/zhengzhou-2025.json]
+
+The format is described in gold/FORMAT.md. Quotes become offsets, mechanical
+fields (ids, section bodies, base units and values, text, sha256) are derived,
+and the result is validated through the schema. Any problem is reported with
+its line number and the script exits 1; nothing is written then.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import regex
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from schemas import GwrError, SchemaError, resolve_unit, validate_document  # noqa: E402
+
+
+class LabelError(Exception):
+    pass
+
+
+@dataclass
+class Line:
+    start: int  # offset of the content (markup and spaces stripped)
+    end: int
+    content: str
+
+
+@dataclass
+class State:
+    text: str
+    lines: list[Line]
+    report: dict = field(default_factory=dict)
+    title: list[int] | None = None
+    noise: list[dict] = field(default_factory=list)
+    sections: list[dict] = field(default_factory=list)
+    commitments: list[dict] = field(default_factory=list)
+    regions: list[list[int]] = field(default_factory=list)
+    cursors: dict = field(default_factory=dict)
+
+
+def split_lines(text: str) -> list[Line]:
+    lines, pos = [], 0
+    for raw in text.split("\n"):
+        m = regex.match(r"^[\s#]*(.*?)\s*$", raw)
+        content = m.group(1)
+        start = pos + m.start(1)
+        lines.append(Line(start, start + len(content), content))
+        pos += len(raw) + 1
+    return lines
+
+
+def fields(parts: list[str], lineno: int) -> dict[str, str]:
+    out = {}
+    for part in parts:
+        if "=" not in part:
+            raise LabelError(f"line {lineno}: expected key=value, got {part!r}")
+        key, value = part.split("=", 1)
+        out[key.strip()] = value.strip()
+    return out
+
+
+def null(value: str) -> str | None:
+    return None if value == "-" else value
+
+
+def find_line(state: State, kind: str, quote: str, lineno: int, prefix: bool = False) -> tuple[int, int]:
+    """The first line at or after this kind's cursor whose content is the quote."""
+    after = state.cursors.get(kind, 0)
+    for line in state.lines:
+        if line.start < after:
+            continue
+        if line.content == quote or (prefix and line.content.startswith(quote)
+                                     and line.content[len(quote):len(quote) + 1] in ("。", "：")):
+            state.cursors[kind] = line.end
+            return line.start, line.start + len(quote)
+    raise LabelError(f"line {lineno}: {kind} {quote!r} is not a line of the text (after offset {after})")
+
+
+def quote_pattern(quote: str) -> regex.Pattern:
+    return regex.compile(r"\s*".join(regex.escape(c) for c in quote))
+
+
+def find_quote(text: str, quote: str, start: int, end: int | None, what: str, lineno: int) -> tuple[int, int]:
+    m = quote_pattern(quote).search(text, start, end if end is not None else len(text))
+    if not m:
+        raise LabelError(f"line {lineno}: {what} {quote!r} not found after offset {start}")
+    return m.start(), m.end()
+
+
+def clean(text: str, span: tuple[int, int]) -> str:
+    return regex.sub(r"\s*\n\s*", "", text[span[0]:span[1]])
+
+
+def handle(state: State, kind: str, parts: list[str], lineno: int) -> None:
+    text = state.text
+    if kind == "report":
+        f = fields(parts, lineno)
+        f["year"] = int(f["year"])
+        f["province"] = null(f.get("province", "-"))
+        state.report = f
+    elif kind == "title":
+        state.title = None if parts[0] == "-" else list(find_line(state, "title", parts[0], lineno))
+    elif kind == "noise":
+        state.noise.append({"kind": parts[0], "span": list(find_line(state, "noise", parts[1], lineno))})
+    elif kind == "section":
+        f = fields(parts[1:], lineno)
+        heading = find_line(state, "section", f["heading"], lineno, prefix=True)
+        state.sections.append({
+            "id": parts[0], "parent": null(f["parent"]), "level": int(f["level"]),
+            "ordinal": None if f["ordinal"] == "-" else int(f["ordinal"]),
+            "role": f["role"], "title": f["title"], "heading": list(heading), "body": None,
+        })
+    elif kind == "commitment":
+        f = fields(parts[2:], lineno)
+        start = state.cursors.get("commitment", 0)
+        span = find_quote(text, parts[1], start, None, "commitment", lineno)
+        state.cursors["commitment"] = span[1]
+        state.commitments.append({
+            "id": f"c{len(state.commitments) + 1}", "section": null(parts[0]), "span": list(span),
+            "text": clean(text, span), "action": f["action"], "object": f["object"],
+            "indicator": null(f["indicator"]), "strength": f["strength"], "quantities": [], "deadline": None,
+            "_line": lineno,
+        })
+    elif kind in ("quantity", "deadline"):
+        if not state.commitments:
+            raise LabelError(f"line {lineno}: {kind} before any commitment")
+        c = state.commitments[-1]
+        try:
+            span = find_quote(text, parts[0], c["span"][0], c["span"][1], kind, lineno)
+        except LabelError:
+            span = find_quote(text, parts[0], c["span"][0], None, kind, lineno)
+        f = fields(parts[1:], lineno)
+        if kind == "deadline":
+            c["deadline"] = {"span": list(span), "text": clean(text, span), "date": f["date"],
+                             "precision": f["precision"]}
+            return
+        _unit, known = resolve_unit(f["unit"])
+        if not known and f.get("base_unit") != "other":
+            raise LabelError(f"line {lineno}: unit {f['unit']!r} is not in the unit table; write base_unit=other")
+        c["quantities"].append({
+            "span": list(span), "text": clean(text, span), "value": float(f["value"]),
+            "value_max": float(f["value_max"]) if f.get("value_max", "-") != "-" else None,
+            "unit": f["unit"], "comparator": f["comparator"], "kind": f["kind"], "role": f["role"],
+        })
+    elif kind == "region":
+        s = find_quote(text, parts[0], 0, None, "region start", lineno)
+        e = find_quote(text, parts[1], s[0], None, "region end", lineno)
+        state.regions.append([s[0], e[1]])
+    else:
+        raise LabelError(f"line {lineno}: unknown item {kind!r}")
+
+
+def section_bodies(state: State) -> None:
+    """Body = end of heading line to the next heading of the same or higher level, trimmed (§3)."""
+    text, sections = state.text, state.sections
+    noise_spans = [tuple(n["span"]) for n in state.noise]
+    for i, s in enumerate(sections):
+        h_end = s["heading"][1]
+        if h_end < len(text) and text[h_end] in "。：":
+            h_end += 1
+        start = h_end
+        while start < len(text) and text[start].isspace():
+            start += 1
+        end = len(text)
+        for later in sections[i + 1:]:
+            if later["level"] <= s["level"]:
+                end = later["heading"][0]
+                while end > 0 and text[end - 1] == "#":
+                    end -= 1
+                break
+        end = trim_end(text, start, end, noise_spans)
+        s["body"] = [start, max(start, end)]
+
+
+def trim_end(text: str, start: int, end: int, noise_spans: list[tuple[int, int]]) -> int:
+    while True:
+        while end > start and (text[end - 1].isspace() or text[end - 1] == "#"):
+            end -= 1
+        hit = [n for n in noise_spans if n[1] == end and n[0] >= start]
+        if not hit:
+            return end
+        end = hit[0][0]
+
+
+def compile_labels(labels: str, root: Path = ROOT) -> dict:
+    state = None
+    for lineno, raw in enumerate(labels.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = [p.strip() for p in line.split(" | ")]
+        kind = parts[0]
+        if state is None:
+            if kind != "report":
+                raise LabelError(f"line {lineno}: the first item must be the report line")
+            report = fields(parts[1:], lineno)
+            text = (root / report["source"]).read_text(encoding="utf-8")
+            state = State(text=text, lines=split_lines(text))
+        handle(state, kind, parts[1:], lineno)
+    if state is None:
+        raise LabelError("no report line")
+    section_bodies(state)
+    for c in state.commitments:
+        c.pop("_line")
+    report = dict(state.report)
+    report["text_sha256"] = hashlib.sha256(state.text.encode("utf-8")).hexdigest()
+    report["title"] = state.title
+    report["annotated_regions"] = state.regions or [[0, len(state.text)]]
+    data = {"schema_version": "1", "report": report, "noise": state.noise,
+            "sections": state.sections, "commitments": state.commitments}
+    doc = validate_document(data, state.text, "labels")
+    return json.loads(doc.to_json())
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    ap.add_argument("labels", type=Path)
+    ap.add_argument("-o", "--output", type=Path, help="default: the .labels path with .json")
+    args = ap.parse_args(argv)
+    out = args.output or args.labels.with_suffix(".json")
+    try:
+        data = compile_labels(args.labels.read_text(encoding="utf-8"))
+    except (LabelError, SchemaError, GwrError, KeyError, ValueError) as exc:
+        detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
+        print(f"{args.labels}: {detail}", file=sys.stderr)
+        return 1
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    n_q = sum(len(c["quantities"]) for c in data["commitments"])
+    n_d = sum(c["deadline"] is not None for c in data["commitments"])
+    print(f"{out}: {len(data['sections'])} sections, {len(data['noise'])} noise, "
+          f"{len(data['commitments'])} commitments, {n_q} quantities, {n_d} deadlines")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
