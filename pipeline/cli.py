@@ -49,6 +49,42 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_BELOW_BAR if failed else 0
 
 
+def cmd_extract(args: argparse.Namespace) -> int:
+    from .corpus import meta_for
+    from .extract import extract
+
+    path = Path(args.input)
+    if not path.is_file():
+        print(f"gwr extract: {path}: no such file", file=sys.stderr)
+        return EXIT_INPUT
+    meta = meta_for(path)
+    text = path.read_text(encoding="utf-8")
+    doc = extract(text, year=args.year or meta.year, place=args.place or meta.place,
+                  level=args.level or meta.level, province=args.province or meta.province,
+                  report_id=args.id or meta.id, source=meta.source if not meta.guessed else str(path))
+    if args.output is None:
+        print(doc.to_json())
+        return 0
+    out = Path(args.output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(doc.to_json() + "\n", encoding="utf-8")
+    print(summary(doc, out))
+    return 0
+
+
+def summary(doc: Document, out: Path) -> str:
+    roles: dict[str, int] = {}
+    for s in doc.sections:
+        roles[s.role] = roles.get(s.role, 0) + 1
+    n_q = sum(len(c.quantities) for c in doc.commitments)
+    n_d = sum(c.deadline is not None for c in doc.commitments)
+    n_i = sum(c.indicator is not None for c in doc.commitments)
+    role_text = ", ".join(f"{n} {r}" for r, n in sorted(roles.items()))
+    return (f"{doc.report.id} ({doc.report.place or '?'}, {doc.report.year}): {len(doc.sections)} sections "
+            f"({role_text}), {len(doc.noise)} noise, {len(doc.commitments)} commitments, {n_q} quantities, "
+            f"{n_d} deadlines, {n_i} with an indicator -> {out}")
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     print(json.dumps(Document.model_json_schema(), ensure_ascii=False, indent=1))
     return 0
@@ -67,6 +103,16 @@ def build_parser() -> argparse.ArgumentParser:
                     help="exit 1 when a figure is below VALUE (e.g. targets.f=0.95); repeatable")
     ev.add_argument("-q", "--quiet", action="store_true", help="print the table only, not the errors")
     ev.set_defaults(func=cmd_eval)
+
+    ex = sub.add_parser("extract", help="extract one report into the ANNOTATION.md document")
+    ex.add_argument("input", help="a report text file")
+    ex.add_argument("-o", "--output", help="write the JSON here and print a summary (default: JSON to stdout)")
+    ex.add_argument("--year", type=int, help="the year the report plans for (default: metadata, then the text)")
+    ex.add_argument("--place")
+    ex.add_argument("--level", choices=["national", "province", "city", "county"])
+    ex.add_argument("--province")
+    ex.add_argument("--id", help="report id (default: metadata, then the file name)")
+    ex.set_defaults(func=cmd_extract)
 
     sc = sub.add_parser("schema", help="print the JSON Schema of a gwr document")
     sc.set_defaults(func=cmd_schema)

@@ -61,7 +61,7 @@ def tables() -> Tables:
         units[unit] = Unit(base, float(factor))
     comparators = {}
     for word, comp, pos in read_tsv("comparators.tsv", 3):
-        if comp not in COMPARATORS or pos not in ("before", "after"):
+        if comp not in COMPARATORS or pos not in ("before", "after", "frame"):
             raise TableError(f"schemas/data/comparators.tsv: bad row for {word!r}")
         comparators[word] = (comp, pos)
     return Tables(

@@ -24,17 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from schemas import GwrError, SchemaError, resolve_unit, validate_document  # noqa: E402
+from schemas.spans import Line, section_bodies, split_lines  # noqa: E402
 
 
 class LabelError(Exception):
     pass
-
-
-@dataclass
-class Line:
-    start: int  # offset of the content (markup and spaces stripped)
-    end: int
-    content: str
 
 
 @dataclass
@@ -48,17 +42,6 @@ class State:
     commitments: list[dict] = field(default_factory=list)
     regions: list[list[int]] = field(default_factory=list)
     cursors: dict = field(default_factory=dict)
-
-
-def split_lines(text: str) -> list[Line]:
-    lines, pos = [], 0
-    for raw in text.split("\n"):
-        m = regex.match(r"^[\s#]*(.*?)\s*$", raw)
-        content = m.group(1)
-        start = pos + m.start(1)
-        lines.append(Line(start, start + len(content), content))
-        pos += len(raw) + 1
-    return lines
 
 
 def fields(parts: list[str], lineno: int) -> dict[str, str]:
@@ -162,36 +145,12 @@ def handle(state: State, kind: str, parts: list[str], lineno: int) -> None:
         raise LabelError(f"line {lineno}: unknown item {kind!r}")
 
 
-def section_bodies(state: State) -> None:
+def fill_section_bodies(state: State) -> None:
     """Body = end of heading line to the next heading of the same or higher level, trimmed (§3)."""
-    text, sections = state.text, state.sections
-    noise_spans = [tuple(n["span"]) for n in state.noise]
-    for i, s in enumerate(sections):
-        h_end = s["heading"][1]
-        if h_end < len(text) and text[h_end] in "。：":
-            h_end += 1
-        start = h_end
-        while start < len(text) and text[start].isspace():
-            start += 1
-        end = len(text)
-        for later in sections[i + 1:]:
-            if later["level"] <= s["level"]:
-                end = later["heading"][0]
-                while end > 0 and text[end - 1] == "#":
-                    end -= 1
-                break
-        end = trim_end(text, start, end, noise_spans)
-        s["body"] = [start, max(start, end)]
-
-
-def trim_end(text: str, start: int, end: int, noise_spans: list[tuple[int, int]]) -> int:
-    while True:
-        while end > start and (text[end - 1].isspace() or text[end - 1] == "#"):
-            end -= 1
-        hit = [n for n in noise_spans if n[1] == end and n[0] >= start]
-        if not hit:
-            return end
-        end = hit[0][0]
+    headings = [(s["heading"][0], s["heading"][1], s["level"]) for s in state.sections]
+    noise = [tuple(n["span"]) for n in state.noise]
+    for section, body in zip(state.sections, section_bodies(state.text, headings, noise)):
+        section["body"] = list(body)
 
 
 def compile_labels(labels: str, root: Path = ROOT) -> dict:
@@ -211,7 +170,7 @@ def compile_labels(labels: str, root: Path = ROOT) -> dict:
         handle(state, kind, parts[1:], lineno)
     if state is None:
         raise LabelError("no report line")
-    section_bodies(state)
+    fill_section_bodies(state)
     for c in state.commitments:
         c.pop("_line")
     report = dict(state.report)

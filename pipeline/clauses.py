@@ -1,0 +1,62 @@
+"""Clauses stage: split each commitment region into clauses (ANNOTATION.md §4.1) and
+drop those that pledge nothing (§4.4: purpose, framing, forecasts, judgements, lead-ins).
+
+A clause runs to the next 。；；！？ or ，, never inside quotes or brackets.
+"""
+
+from __future__ import annotations
+
+import regex
+from spacy.language import Language
+
+from .lexicon import lexicon
+from .model import Analysis, CommitmentMatch, Region
+from .stage import Stage
+
+#: Quoted or bracketed stretches are single units; a lone opening mark is a plain character.
+_UNIT = (r"“[^”\n]{0,300}”|‘[^’\n]{0,300}’|「[^」\n]{0,300}」|『[^』\n]{0,300}』|（[^）\n]{0,300}）"
+         r"|\([^)\n]{0,300}\)|【[^】\n]{0,300}】|《[^》\n]{0,300}》")
+CLAUSE = regex.compile(rf"(?:{_UNIT}|[^，,。；;！？!?：:])+")
+QUOTED = regex.compile(_UNIT)
+_HAN2 = regex.compile(r"\p{Han}.*\p{Han}")
+_TRIM = " \t\u3000\u00a0"
+
+
+def split_region(region: Region) -> list[CommitmentMatch]:
+    text = region.paragraph.text
+    out = []
+    lex = lexicon()
+    for m in CLAUSE.finditer(text, region.start):
+        lo, hi = m.start(), m.end()
+        while lo < hi and text[lo] in _TRIM:
+            lo += 1
+        while hi > lo and text[hi - 1] in _TRIM:
+            hi -= 1
+        clause = text[lo:hi]
+        if not _HAN2.search(clause):
+            continue
+        closing = text[m.end():m.end() + 1]
+        if lex.non_commitment.search(clause + closing):
+            continue
+        out.append(_match(region, lo, hi))
+    return out
+
+
+def _match(region: Region, lo: int, hi: int) -> CommitmentMatch:
+    p = region.paragraph
+    start, end = p.span(lo, hi)
+    return CommitmentMatch(start, end, p.text[lo:hi], region.section, region.targets, para=p, lo=lo, hi=hi)
+
+
+def quoted_ranges(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in QUOTED.finditer(text, lo, hi)]
+
+
+def analyse_clauses(a: Analysis, doc=None) -> None:
+    for region in a.regions:
+        a.commitments.extend(split_region(region))
+
+
+@Language.factory("gwr_clauses")
+def make_clauses(nlp: Language, name: str) -> Stage:
+    return Stage(analyse_clauses)

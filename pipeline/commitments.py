@@ -1,0 +1,200 @@
+"""Commitments stage: 、-enumerations split into items (ANNOTATION.md §4.3), and each
+commitment's action, object and strength (§4 fields).
+
+The action is the clause's first verb as written, read off the jieba tokens
+of the spaCy Doc: strength and manner words before a verb are skipped
+(力争新增 -> 新增, 加快建设 -> 建设, but 加快X建设 -> 加快), a verb that a noun
+suffix turns into a noun is no predicate (交易额, 达标率), and a comparator
+verb (突破, 超) is the action only when there is no other.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+
+import regex
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .clauses import _UNIT, quoted_ranges
+from .lexicon import lexicon
+from .model import Analysis, CommitmentMatch, Paragraph
+from .stage import Stage
+
+_ITEM = regex.compile(rf"(?:{_UNIT}|[^、])+")
+_OBJECT_TRIM = " 的，、“”\"'"
+
+
+@functools.cache
+def _pos_tags() -> dict[str, str]:
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab
+
+
+def is_verb(word: str) -> bool:
+    if word in lexicon().verbs:
+        return True
+    tag = _pos_tags().get(word)
+    return bool(tag) and tag.startswith("v") and tag != "vd"
+
+
+class Tokens:
+    """The Doc's non-space tokens as (start, end, text), searchable by offset."""
+
+    def __init__(self, doc: Doc):
+        self.items = [(t.idx, t.idx + len(t.text), t.text) for t in doc if not t.is_space]
+        self.starts = [s for s, _, _ in self.items]
+
+    def within(self, p: Paragraph, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """Tokens of p.text[lo:hi], as (lo, hi, text) in paragraph indices."""
+        out = []
+        for (s, e), t0 in zip(p.pieces, p.starts):
+            a, b = max(s, p.source(lo)), min(e, p.source(hi, is_end=True))
+            if a >= b:
+                continue
+            i = bisect.bisect_left(self.starts, a)
+            while i < len(self.items) and self.items[i][0] < b:
+                ts, te, word = self.items[i]
+                out.append((t0 + ts - s, t0 + min(te, e) - s, word))
+                i += 1
+        return out
+
+
+def split_enumeration(c: CommitmentMatch) -> list[CommitmentMatch]:
+    """One commitment per 、-item when items carry their own quantities, or share one with 各."""
+    text = c.para.text
+    items = [(m.start(), m.end()) for m in _ITEM.finditer(text, c.lo, c.hi)]
+    if len(items) < 2:
+        return [c]
+    counts = [sum(lo <= q.lo < hi for q in c.quantities) for lo, hi in items]
+    shared = [q for q in c.quantities if q.lo > items[-1][0] and text[q.lo - 1] == "各"]
+    if not shared and sum(n > 0 for n in counts) < 2:
+        return [c]
+    out = []
+    for k, (lo, hi) in enumerate(items):
+        lo = lo + len(text[lo:hi]) - len(text[lo:hi].lstrip())
+        own = [q for q in c.quantities if lo <= q.lo < hi and q not in shared]
+        start, end = c.para.span(lo, hi)
+        item = CommitmentMatch(start, end, text[lo:hi], c.section, c.targets, para=c.para, lo=lo, hi=hi,
+                               quantities=own + shared, deadline=c.deadline, strength=c.strength)
+        item.inherit_from = out[0] if out else None
+        out.append(item)
+    return out
+
+
+def _as_verb(word: str) -> str | None:
+    """The verb a token stands for: itself, or what follows a manner/strength prefix (大力发展 -> 发展)."""
+    lex = lexicon()
+    if word in lex.non_verbs:
+        return None
+    if is_verb(word):
+        return word
+    for prefix in (p for p in lex.manner | set(lex.strength) if word.startswith(p) and len(word) > len(p)):
+        rest = word[len(prefix):]
+        if rest not in lex.non_verbs and is_verb(rest):
+            return rest
+    return None
+
+
+def find_action(tokens: list[tuple[int, int, str]], quotes: list[tuple[int, int]], limit: int
+                ) -> tuple[str, int, bool]:
+    """The first verb as written before `limit`, where it ends ('' and -1 when none), and
+    whether it opens the clause (only manner and strength words before it).
+
+    Strength words are skipped when a verb follows them directly or the clause
+    ends in its own predicate (确保X年内竣工 -> 竣工, but 争创X先导区 -> 争创);
+    manner words when a verb follows them directly; a comparator verb counts
+    only when there is no other verb (a comparator verb right at `limit`,
+    突破1000亿元, is part of the quantity and still counts as that fallback).
+    When the verb right before the quantity is one of the quantity's own
+    predicates (增长, 达到, 完成) and the clause does not open with a verb,
+    that predicate is the action (固定资产投资完成5300亿元 -> 完成).
+    """
+    lex = lexicon()
+    words = [(lo, hi, w) for lo, hi, w in tokens if not any(a <= lo < b for a, b in quotes)]
+    before = [(lo, hi, w) for lo, hi, w in words if hi <= limit or (lo == limit and w in lex.comparator_verbs)]
+    final_verb = bool(words) and _as_verb(words[-1][2]) is not None
+    fallback = ("", -1)
+    first_real = None
+    for i, (lo, hi, w) in enumerate(before):
+        following = before[i + 1][2] if i + 1 < len(before) else ""
+        ahead = next((x for _, _, x in before[i + 1:] if x not in lex.manner), "")
+        nxt_verb = _as_verb(ahead) is not None if ahead else False
+        if w in lex.strength:
+            if nxt_verb or (final_verb and i + 1 < len(before)):
+                fallback = fallback if fallback[0] else (w, hi)
+                continue
+            first_real = first_real or (w, hi, i)
+            break
+        if w in lex.manner and nxt_verb:
+            continue
+        if w in lex.comparator_verbs:
+            if not fallback[0] or fallback[0] in lex.strength:
+                fallback = (w, hi)
+            continue
+        verb = _as_verb(w)
+        if verb is not None and following not in lex.nominal_suffixes:
+            first_real = (verb, hi, i)
+            break
+    predicate = _quantity_predicate(before, limit)
+    if first_real is not None:
+        verb, hi, i = first_real
+        opens = all(w in lex.manner or w in lex.strength for lo, _, w in tokens if lo < before[i][0])
+        if predicate is not None and not opens:
+            return (*predicate, False)
+        return verb, hi, opens
+    return (*(predicate or fallback), False)
+
+
+def _quantity_predicate(before: list[tuple[int, int, str]], limit: int) -> tuple[str, int] | None:
+    """增长 / 达到 / 完成 written right before the quantity."""
+    lex = lexicon()
+    if not before or before[-1][1] != limit:
+        return None
+    word = before[-1][2]
+    if word in lex.quantity_verbs:
+        return word, before[-1][1]
+    return None
+
+
+def _strength(text: str, lo: int, hi: int, quotes: list[tuple[int, int]]) -> str:
+    lex = lexicon()
+    for m in lex.strength_re.finditer(text, lo, hi):
+        if not any(a <= m.start() < b for a, b in quotes):
+            return lex.strength[m.group(0)]
+    return "default"
+
+
+def describe(c: CommitmentMatch, tokens: Tokens) -> None:
+    text = c.para.text
+    quotes = quoted_ranges(text, c.lo, c.hi)
+    targets = [q.lo for q in c.quantities if q.role == "target" and c.lo <= q.lo < c.hi]
+    limit = min(targets) if targets else c.hi
+    action, action_end, opens = find_action(tokens.within(c.para, c.lo, c.hi), quotes, limit)
+    c.action_opens = opens
+    first = c.inherit_from
+    if first is not None and (not action or action in lexicon().comparator_verbs
+                              or (first.action_opens and not opens)):
+        action, action_end = first.action, -1  # 新增A 30个、B 20个: B inherits 新增
+    c.action = action
+    first_q = min([q.lo for q in c.quantities if c.lo <= q.lo < c.hi], default=c.hi)
+    obj_start = action_end if action_end > c.lo else c.lo
+    c.object = text[obj_start:max(obj_start, first_q)].strip(_OBJECT_TRIM) or text[c.lo:first_q].strip(_OBJECT_TRIM)
+
+
+def analyse_commitments(a: Analysis, doc: Doc) -> None:
+    tokens = Tokens(doc)
+    items: list[CommitmentMatch] = []
+    for c in a.commitments:
+        c.strength = _strength(c.para.text, c.lo, c.hi, quoted_ranges(c.para.text, c.lo, c.hi))
+        items.extend(split_enumeration(c))
+    for c in items:
+        describe(c, tokens)
+    a.commitments = items
+
+
+@Language.factory("gwr_commitments")
+def make_commitments(nlp: Language, name: str) -> Stage:
+    return Stage(analyse_commitments)

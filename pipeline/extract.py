@@ -1,0 +1,137 @@
+"""The extraction entry point: text in, a validated `schemas.Document` out.
+
+    from pipeline import extract
+    doc = extract(text, year=2025, place="郑州市", level="city")
+
+`build_nlp()` gives the spaCy pipeline itself (`spacy.blank("zh")` with the
+jieba segmenter and the gwr stages), for users who want `Doc` spans:
+`doc.spans["commitments"]`, `doc.spans["quantities"]`, ...
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+
+import regex
+import spacy
+from pydantic import ValidationError
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from schemas import Commitment, Deadline, Document, Noise, Quantity, Report, Section
+
+from . import clauses, commitments, deadlines, indicators, layout, quantities, sections  # noqa: F401  (factories)
+from .lexicon import jieba_user_dict
+from .model import Analysis, CommitmentMatch
+from .stage import Stage
+
+STAGES = ("gwr_layout", "gwr_sections", "gwr_clauses", "gwr_quantities", "gwr_deadlines",
+          "gwr_commitments", "gwr_indicators", "gwr_spans")
+
+_PLACE = regex.compile(r"(?:[0-9]{4}年)?(\p{Han}{2,12}?(?:省|自治区|市|区|县|州|旗|盟))(?:人民)?政府工作报告")
+_LEVELS = (("national", regex.compile(r"国务院|全国|中国")), ("province", regex.compile(r"(?:省|自治区)$|^(?:北京|上海|天津|重庆)市$")),
+           ("county", regex.compile(r"(?:区|县|旗)$")), ("city", regex.compile(r"(?:市|州|盟)$")))
+
+
+def _spans_stage(a: Analysis, doc: Doc) -> None:
+    """Expose the analysis as spaCy span groups (token-aligned, expanded to whole tokens)."""
+    def group(name, items):
+        spans = [doc.char_span(s, e, label=label, alignment_mode="expand") for label, s, e in items]
+        doc.spans[name] = [sp for sp in spans if sp is not None]
+
+    group("noise", a.noise)
+    group("sections", [(h.role, h.start, h.end) for h in a.headings])
+    group("commitments", [(c.indicator or c.strength, c.start, c.end) for c in a.commitments])
+    group("quantities", [(q.role, *c.para.span(q.lo, q.hi)) for c in a.commitments for q in c.quantities])
+    group("deadlines", [("deadline", *c.para.span(c.deadline.lo, c.deadline.hi))
+                        for c in a.commitments if c.deadline])
+
+
+@Language.factory("gwr_spans")
+def make_spans(nlp: Language, name: str) -> Stage:
+    return Stage(_spans_stage)
+
+
+@functools.cache
+def build_nlp() -> Language:
+    """spaCy's Chinese pipeline with the jieba segmenter and the gwr stages, built once."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    segmenter = jieba.Tokenizer()  # our own, so the verb lexicon does not change the user's jieba
+    segmenter.initialize()
+    for line in jieba_user_dict().splitlines():
+        word, freq, tag = line.split(" ")
+        segmenter.add_word(word, int(freq), tag)
+    nlp.tokenizer.jieba_seg = segmenter
+    for name in STAGES:
+        nlp.add_pipe(name)
+    return nlp
+
+
+def analyse(text: str, year: int | None = None) -> tuple[Doc, Analysis]:
+    nlp = build_nlp()
+    doc = nlp.make_doc(text)
+    doc.user_data["gwr_year"] = year
+    doc = nlp(doc)
+    return doc, doc._.gwr
+
+
+def guess_place(text: str, a: Analysis) -> tuple[str, str | None]:
+    """Place and level named in the title or dateline, or ("", None)."""
+    head = "".join(text[s:e] for s, e in ([a.title] if a.title else []))
+    head += "".join(text[s:e] for _, s, e in a.noise[:4])
+    m = _PLACE.search(head.replace(" ", ""))
+    place = m.group(1) if m else ""
+    if not place and regex.search(r"国务院|全国人民代表大会", head):
+        place = "中国"
+    for level, pattern in _LEVELS:
+        if place and pattern.search(place):
+            return place, level
+    return place, None
+
+
+def extract(text: str, *, year: int | None = None, place: str | None = None, level: str | None = None,
+            province: str | None = None, report_id: str = "report", source: str = "") -> Document:
+    """Extract the ANNOTATION.md document of one report text."""
+    doc, a = analyse(text, year)
+    guessed_place, guessed_level = guess_place(text, a)
+    report = Report(
+        id=report_id, place=place or guessed_place, level=level or guessed_level or "city",
+        province=province, year=a.year or year or 1949, source=source,
+        text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        title=a.title, annotated_regions=[(0, len(text))],
+    )
+    return Document(
+        report=report,
+        noise=[Noise(kind=k, span=(s, e)) for k, s, e in a.noise],
+        sections=[Section(id=h.id, parent=h.parent, level=h.level, ordinal=h.ordinal, role=h.role,
+                          title=h.title, heading=(h.start, h.end), body=h.body) for h in a.headings],
+        commitments=[_commitment(i, c, report.year, a) for i, c in enumerate(a.commitments, 1)],
+    )
+
+
+def _commitment(i: int, c: CommitmentMatch, year: int, a: Analysis) -> Commitment:
+    p = c.para
+    quantities = []
+    for q in c.quantities:
+        try:
+            quantities.append(Quantity.model_validate({
+                "span": p.span(q.lo, q.hi), "text": p.text[q.lo:q.hi], "number": q.number,
+                "number_max": q.number_max, "unit": q.unit, "comparator_words": q.comparator_words,
+                "kind": q.kind, "role": q.role}))
+        except ValidationError as exc:
+            a.warnings.append(f"quantity {p.text[q.lo:q.hi]!r} left out: {exc.errors()[0]['msg']}")
+    deadline = None
+    if c.deadline is not None:
+        try:
+            deadline = Deadline.model_validate({"span": p.span(c.deadline.lo, c.deadline.hi),
+                                                "text": c.deadline.text, "report_year": year})
+        except ValidationError as exc:
+            a.warnings.append(f"deadline {c.deadline.text!r} left out: {exc.errors()[0]['msg']}")
+    return Commitment(id=f"c{i}", section=c.section, span=(c.start, c.end), text=c.text, action=c.action,
+                      object=c.object, indicator=c.indicator, strength=c.strength, quantities=quantities,
+                      deadline=deadline)

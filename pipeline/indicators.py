@@ -1,0 +1,49 @@
+"""Indicators stage: a canonical indicator id when a commitment targets one for the whole
+place (ANNOTATION.md §4 `indicator`), from the phrasings in `data/indicator_patterns.tsv`.
+
+An id is set when the clause, before its first target quantity, names the
+indicator and a target quantity fits the indicator's kind and unit; in the
+main-targets paragraph a clause with no number may carry its id too
+(居民收入增长与经济增长同步 -> income_growth).
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from schemas import resolve_unit
+
+from .lexicon import IndicatorRule, lexicon
+from .model import Analysis, CommitmentMatch
+from .stage import Stage
+
+
+def _fits(rule: IndicatorRule, c: CommitmentMatch) -> bool:
+    targets = [q for q in c.quantities if q.role == "target"]
+    if not targets:
+        return c.targets
+    for q in targets:
+        base = resolve_unit(q.unit)[0].base_unit
+        if (rule.kind in ("any", q.kind)) and (not rule.units or base in rule.units):
+            return True
+    return False
+
+
+def indicator_of(c: CommitmentMatch) -> str | None:
+    text = c.para.text
+    first = min([q.lo for q in c.quantities if q.role == "target"], default=c.hi)
+    subject = text[c.lo:first]
+    for rule in lexicon().indicators:
+        if rule.pattern.search(subject) and not (rule.exclude and rule.exclude.search(subject)) and _fits(rule, c):
+            return rule.id
+    return None
+
+
+def analyse_indicators(a: Analysis, doc=None) -> None:
+    for c in a.commitments:
+        c.indicator = indicator_of(c)
+
+
+@Language.factory("gwr_indicators")
+def make_indicators(nlp: Language, name: str) -> Stage:
+    return Stage(analyse_indicators)

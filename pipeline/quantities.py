@@ -1,0 +1,124 @@
+"""Quantities stage: numbers with their unit and comparator in each clause (ANNOTATION.md §5).
+
+Matching only finds the parts (number text, unit text, comparator words);
+`schemas.Quantity` turns them into values, base values and comparators.
+Here are decided what is not a quantity (numbers fused into names, classes,
+periods, slogans, quotes, dates), `kind` (change or level) and `role`
+(target or qualifier).
+"""
+
+from __future__ import annotations
+
+import regex
+from spacy.language import Language
+
+from schemas import resolve_unit, tables
+
+from .clauses import quoted_ranges
+from .lexicon import lexicon
+from .model import Analysis, CommitmentMatch, QuantityMatch
+from .stage import Stage
+
+_ASCII_DIGIT = regex.compile(r"[0-9０-９]")
+_YEAR_NUMBER = regex.compile(r"^(?:19|20)[0-9]{2}$")
+_JOIN = "和、与及"
+#: Units whose quantity, written before a noun, describes each object (240小时过境免签, 100米内站点).
+_ATTRIBUTE_UNITS = frozenset({"hour", "minute", "day", "m", "km", "year"})
+_COUNTED = frozenset({"count", "person", "household", "person_time"})
+
+
+def _split_magnitude(number: str, unit: str) -> tuple[str, str]:
+    """两万 + 人 -> 两 + 万人: a Chinese numeral's trailing 万/亿 belongs to the unit."""
+    big = [c for c, (_, kind) in tables().numerals.items() if kind == "big"]
+    cut = len(number)
+    while cut > 1 and number[cut - 1] in big:
+        cut -= 1
+    return number[:cut], number[cut:] + unit
+
+
+def _fused(text: str, m: regex.Match, chinese: bool) -> bool:
+    """A numeral that belongs to a name, class, period, slogan or date (5G, 千亿级, 三年行动)."""
+    lex = lexicon()
+    num_start = m.start("num")
+    after = text[m.end("num"):m.end("num") + 8]
+    if not m.group("before") and lex.fused_before.search(text[max(0, num_start - 2):num_start]):
+        return True
+    return bool(lex.fused_after.match(after)) or (chinese and bool(lex.fused_cn_after.match(after)))
+
+
+def find_quantities(text: str, lo: int, hi: int) -> list[QuantityMatch]:
+    """Quantities in text[lo:hi], quoted stretches left out."""
+    lex = lexicon()
+    quotes = quoted_ranges(text, lo, hi)
+    found: list[QuantityMatch] = []
+    for m in lex.quantity_re.finditer(text, lo, hi, timeout=None):
+        unit = m.group("unit1") or m.group("unit2")
+        if not unit:
+            continue
+        num = m.group("num")
+        chinese = not _ASCII_DIGIT.match(num)
+        if any(qs <= m.start("num") < qe for qs, qe in quotes) or _fused(text, m, chinese):
+            continue
+        if chinese and len(num) == 1 and num in "一壹":  # 一批, 一张床: an article, not a count
+            continue
+        if unit.startswith("年") and _YEAR_NUMBER.match(num):  # 2025年 is a date
+            continue
+        number_max = m.group("num2")
+        unit_written = m.group("unit2") or m.group("unit1")
+        if chinese:
+            num, unit_written = _split_magnitude(num, unit_written)
+            if number_max and not _ASCII_DIGIT.match(number_max):
+                number_max, _ = _split_magnitude(number_max, "")
+        words = [w for w in (m.group("frame"), m.group("before"), m.group("infix"), m.group("after")) if w]
+        start = m.start("before") if m.group("before") else m.start("num")
+        found.append(QuantityMatch(start, m.end(), num, number_max, unit_written, words))
+    _share_comparators(text, found)
+    return found
+
+
+def _share_comparators(text: str, found: list[QuantityMatch]) -> None:
+    """分别增长7%和8%左右: a comparator written after joined numbers covers each of them."""
+    for i in range(len(found) - 2, -1, -1):
+        q, nxt = found[i], found[i + 1]
+        if not q.comparator_words and nxt.lo == q.hi + 1 and text[q.hi] in _JOIN:
+            after = [w for w in nxt.comparator_words if tables().comparators[w][1] == "after"]
+            q.comparator_words = after
+
+
+def classify(text: str, c: CommitmentMatch) -> None:
+    """Set kind and role of each quantity of a clause."""
+    lex = lexicon()
+    for i, q in enumerate(c.quantities):
+        base = resolve_unit(q.unit)[0].base_unit
+        if base in ("percent", "pp", "times"):
+            words = [m.group(0) for m in lex.change_re.finditer(text, c.lo, q.lo)]
+            last = lex.change_kind[words[-1]] if words else ("change" if base == "pp" else "level")
+            q.kind = last
+        else:
+            q.kind = "level"
+        q.role = "qualifier" if _is_qualifier(text, c, i, base) else "target"
+
+
+def _is_qualifier(text: str, c: CommitmentMatch, i: int, base: str) -> bool:
+    """A measure written before the noun it describes (1000万元以上品牌商家, 100米内站点)."""
+    q = c.quantities[i]
+    if q.hi >= c.hi or base in _COUNTED:
+        return False
+    nxt = text[q.hi]
+    if not regex.match(r"[\p{Han}A-Za-z“‘「（(]", nxt) or nxt in _JOIN or nxt in "各":
+        return False
+    threshold = any(tables().comparators[w][0] in ("ge", "gt", "le", "lt") for w in q.comparator_words
+                    if tables().comparators[w][1] == "after") or q.number_max is not None
+    later = any(other.lo > q.hi for other in c.quantities[i + 1:])
+    return threshold or later or base in _ATTRIBUTE_UNITS
+
+
+def analyse_quantities(a: Analysis, doc=None) -> None:
+    for c in a.commitments:
+        c.quantities = find_quantities(c.para.text, c.lo, c.hi)
+        classify(c.para.text, c)
+
+
+@Language.factory("gwr_quantities")
+def make_quantities(nlp: Language, name: str) -> Stage:
+    return Stage(analyse_quantities)
