@@ -98,6 +98,19 @@ def _as_verb(word: str) -> str | None:
     return None
 
 
+_SCOPE_END = frozenset("中上下里内")
+
+
+def _after_scope(tokens: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Drop a leading scope phrase 在…中 (在实际工作中努力争取更好结果)."""
+    if not tokens or tokens[0][2] != "在":
+        return tokens
+    for i, (_, _, w) in enumerate(tokens[1:8], 1):
+        if w in _SCOPE_END or w in ("方面", "过程中", "基础上"):
+            return tokens[i + 1:]
+    return tokens
+
+
 def find_action(tokens: list[tuple[int, int, str]], quotes: list[tuple[int, int]], limit: int
                 ) -> tuple[str, int, bool]:
     """The first verb as written before `limit`, where it ends ('' and -1 when none), and
@@ -113,7 +126,7 @@ def find_action(tokens: list[tuple[int, int, str]], quotes: list[tuple[int, int]
     that predicate is the action (固定资产投资完成5300亿元 -> 完成).
     """
     lex = lexicon()
-    words = [(lo, hi, w) for lo, hi, w in tokens if not any(a <= lo < b for a, b in quotes)]
+    words = [(lo, hi, w) for lo, hi, w in _after_scope(tokens) if not any(a <= lo < b for a, b in quotes)]
     before = [(lo, hi, w) for lo, hi, w in words if hi <= limit or (lo == limit and w in lex.comparator_verbs)]
     final_verb = bool(words) and _as_verb(words[-1][2]) is not None
     fallback = ("", -1)
@@ -135,7 +148,7 @@ def find_action(tokens: list[tuple[int, int, str]], quotes: list[tuple[int, int]
                 fallback = (w, hi)
             continue
         verb = _as_verb(w)
-        if verb is not None and following not in lex.nominal_suffixes:
+        if verb is not None and not _nominal(following):
             first_real = (verb, hi, i)
             break
     predicate = _quantity_predicate(before, limit)
@@ -146,6 +159,13 @@ def find_action(tokens: list[tuple[int, int, str]], quotes: list[tuple[int, int]
             return (*predicate, False)
         return verb, hi, opens
     return (*(predicate or fallback), False)
+
+
+def _nominal(word: str) -> bool:
+    """A word that turns the verb before it into a noun: 额, 率, 失业率, 总收入 (not 力量, not a
+    whole noun phrase such as 技术合同成交额, which is the verb's object)."""
+    suffixes = lexicon().nominal_suffixes
+    return word in suffixes or (len(word) <= 3 and any(word.endswith(s) for s in suffixes if len(s) > 1 or s in "额率"))
 
 
 def _quantity_predicate(before: list[tuple[int, int, str]], limit: int) -> tuple[str, int] | None:

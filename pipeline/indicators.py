@@ -33,10 +33,15 @@ def indicator_of(c: CommitmentMatch) -> str | None:
     text = c.para.text
     first = min([q.lo for q in c.quantities if q.role == "target"], default=c.hi)
     subject = text[c.lo:first]
-    for rule in lexicon().indicators:
-        if rule.pattern.search(subject) and not (rule.exclude and rule.exclude.search(subject)) and _fits(rule, c):
-            return rule.id
-    return None
+    named = [rule for rule in lexicon().indicators
+             if rule.pattern.search(subject) and not (rule.exclude and rule.exclude.search(subject))]
+    fitting = [rule.id for rule in named if _fits(rule, c)]
+    if not fitting:
+        return None
+    has_target = any(q.role == "target" for q in c.quantities)
+    if not has_target and len({rule.pattern.search(subject).start() for rule in named}) > 1:
+        return None  # 城镇新增就业人数、城镇登记失业率…完成目标: several indicators, none alone
+    return fitting[0]
 
 
 def analyse_indicators(a: Analysis, doc=None) -> None:

@@ -164,5 +164,6 @@ def lexicon() -> Lexicon:
 
 
 def jieba_user_dict() -> str:
-    """The jieba user dictionary built from the verb lexicon (word, frequency, tag)."""
-    return "".join(f"{w} 2000 v\n" for w in sorted(lexicon().verbs))
+    """The jieba user dictionary built from the verb and noun lexicons (word, frequency, tag)."""
+    nouns = sorted(r[0] for r in _data("nouns.tsv", 1))
+    return "".join(f"{w} 2000 v\n" for w in sorted(lexicon().verbs)) + "".join(f"{w} 3000 n\n" for w in nouns)
