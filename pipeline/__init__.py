@@ -13,9 +13,9 @@ __all__ = ["extract", "build_nlp", "evaluate"]
 
 def __getattr__(name: str) -> Any:
     if name in ("extract", "build_nlp"):
-        from . import extract as _extract_module
+        import importlib
 
-        return getattr(_extract_module, name)
+        return getattr(importlib.import_module("pipeline.extraction"), name)
     if name == "evaluate":
         from .evaluate import evaluate
 

@@ -18,7 +18,7 @@ _UNIT = (r"“[^”\n]{0,300}”|‘[^’\n]{0,300}’|「[^」\n]{0,300}」|『
          r"|\([^)\n]{0,300}\)|【[^】\n]{0,300}】|《[^》\n]{0,300}》")
 CLAUSE = regex.compile(rf"(?:{_UNIT}|[^，,。；;！？!?：:])+")
 QUOTED = regex.compile(_UNIT)
-_HAN2 = regex.compile(r"\p{Han}.*\p{Han}")
+_HAN2 = regex.compile(r"\p{Han}[^\p{Han}]*\p{Han}")
 _TRIM = " \t\u3000\u00a0"
 
 
@@ -36,7 +36,7 @@ def split_region(region: Region) -> list[CommitmentMatch]:
         if not _HAN2.search(clause):
             continue
         closing = text[m.end():m.end() + 1]
-        if lex.non_commitment.search(clause + closing):
+        if lex.non_commitment.match(clause) or (closing and lex.non_commitment_closing.match(closing)):
             continue
         out.append(_match(region, lo, hi))
     return out

@@ -51,7 +51,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from .corpus import meta_for
-    from .extract import extract
+    from .extraction import extract
 
     path = Path(args.input)
     if not path.is_file():

@@ -14,6 +14,7 @@ import bisect
 import functools
 
 import regex
+from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -33,6 +34,7 @@ def _pos_tags() -> dict[str, str]:
     return jieba.posseg.dt.word_tag_tab
 
 
+@functools.lru_cache(maxsize=65536)
 def is_verb(word: str) -> bool:
     if word in lexicon().verbs:
         return True
@@ -41,24 +43,28 @@ def is_verb(word: str) -> bool:
 
 
 class Tokens:
-    """The Doc's non-space tokens as (start, end, text), searchable by offset."""
+    """The Doc's non-space token offsets, searchable by offset (texts are sliced on demand)."""
 
-    def __init__(self, doc: Doc):
-        self.items = [(t.idx, t.idx + len(t.text), t.text) for t in doc if not t.is_space]
-        self.starts = [s for s, _, _ in self.items]
+    def __init__(self, doc: Doc, text: str):
+        rows = doc.to_array([IDX, LENGTH, IS_SPACE])
+        kept = rows[rows[:, 2] == 0]
+        self.text = text
+        self.starts = kept[:, 0].tolist()
+        self.ends = (kept[:, 0] + kept[:, 1]).tolist()
 
     def within(self, p: Paragraph, lo: int, hi: int) -> list[tuple[int, int, str]]:
         """Tokens of p.text[lo:hi], as (lo, hi, text) in paragraph indices."""
         out = []
+        src_lo, src_hi = p.source(lo), p.source(hi, is_end=True)
         for (s, e), t0 in zip(p.pieces, p.starts):
-            a, b = max(s, p.source(lo)), min(e, p.source(hi, is_end=True))
+            a, b = max(s, src_lo), min(e, src_hi)
             if a >= b:
                 continue
-            i = bisect.bisect_left(self.starts, a)
-            while i < len(self.items) and self.items[i][0] < b:
-                ts, te, word = self.items[i]
-                out.append((t0 + ts - s, t0 + min(te, e) - s, word))
-                i += 1
+            i, j = bisect.bisect_left(self.starts, a), bisect.bisect_left(self.starts, b)
+            shift = t0 - s
+            text = self.text
+            out.extend((ts + shift, min(te, e) + shift, text[ts:min(te, e)])
+                       for ts, te in zip(self.starts[i:j], self.ends[i:j]))
         return out
 
 
@@ -84,6 +90,13 @@ def split_enumeration(c: CommitmentMatch) -> list[CommitmentMatch]:
     return out
 
 
+@functools.cache
+def _prefixes() -> tuple[str, ...]:
+    lex = lexicon()
+    return tuple(sorted(lex.manner | set(lex.strength), key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=65536)
 def _as_verb(word: str) -> str | None:
     """The verb a token stands for: itself, or what follows a manner/strength prefix (大力发展 -> 发展)."""
     lex = lexicon()
@@ -91,7 +104,7 @@ def _as_verb(word: str) -> str | None:
         return None
     if is_verb(word):
         return word
-    for prefix in (p for p in lex.manner | set(lex.strength) if word.startswith(p) and len(word) > len(p)):
+    for prefix in (p for p in _prefixes() if word.startswith(p) and len(word) > len(p)):
         rest = word[len(prefix):]
         if rest not in lex.non_verbs and is_verb(rest):
             return rest
@@ -126,15 +139,18 @@ def find_action(tokens: list[tuple[int, int, str]], quotes: list[tuple[int, int]
     that predicate is the action (固定资产投资完成5300亿元 -> 完成).
     """
     lex = lexicon()
-    words = [(lo, hi, w) for lo, hi, w in _after_scope(tokens) if not any(a <= lo < b for a, b in quotes)]
+    words = _after_scope(tokens)
+    if quotes:
+        words = [(lo, hi, w) for lo, hi, w in words if not any(a <= lo < b for a, b in quotes)]
     before = [(lo, hi, w) for lo, hi, w in words if hi <= limit or (lo == limit and w in lex.comparator_verbs)]
     final_verb = bool(words) and _as_verb(words[-1][2]) is not None
     fallback = ("", -1)
     first_real = None
     for i, (lo, hi, w) in enumerate(before):
         following = before[i + 1][2] if i + 1 < len(before) else ""
-        ahead = next((x for _, _, x in before[i + 1:] if x not in lex.manner), "")
-        nxt_verb = _as_verb(ahead) is not None if ahead else False
+        if w in lex.strength or w in lex.manner:
+            ahead = next((x for _, _, x in before[i + 1:] if x not in lex.manner), "")
+            nxt_verb = bool(ahead) and _as_verb(ahead) is not None
         if w in lex.strength:
             if nxt_verb or (final_verb and i + 1 < len(before)):
                 fallback = fallback if fallback[0] else (w, hi)
@@ -154,18 +170,30 @@ def find_action(tokens: list[tuple[int, int, str]], quotes: list[tuple[int, int]
     predicate = _quantity_predicate(before, limit)
     if first_real is not None:
         verb, hi, i = first_real
-        opens = all(w in lex.manner or w in lex.strength for lo, _, w in tokens if lo < before[i][0])
+        opens = _opens(tokens, before[i][0])
         if predicate is not None and not opens:
             return (*predicate, False)
         return verb, hi, opens
     return (*(predicate or fallback), False)
 
 
+@functools.lru_cache(maxsize=65536)
 def _nominal(word: str) -> bool:
     """A word that turns the verb before it into a noun: 额, 率, 失业率, 总收入 (not 力量, not a
     whole noun phrase such as 技术合同成交额, which is the verb's object)."""
     suffixes = lexicon().nominal_suffixes
     return word in suffixes or (len(word) <= 3 and any(word.endswith(s) for s in suffixes if len(s) > 1 or s in "额率"))
+
+
+def _opens(tokens: list[tuple[int, int, str]], at: int) -> bool:
+    """Only manner and strength words stand before offset `at`."""
+    lex = lexicon()
+    for lo, _, w in tokens:
+        if lo >= at:
+            return True
+        if w not in lex.manner and w not in lex.strength:
+            return False
+    return True
 
 
 def _quantity_predicate(before: list[tuple[int, int, str]], limit: int) -> tuple[str, int] | None:
@@ -205,7 +233,7 @@ def describe(c: CommitmentMatch, tokens: Tokens) -> None:
 
 
 def analyse_commitments(a: Analysis, doc: Doc) -> None:
-    tokens = Tokens(doc)
+    tokens = Tokens(doc, a.text)
     items: list[CommitmentMatch] = []
     for c in a.commitments:
         c.strength = _strength(c.para.text, c.lo, c.hi, quoted_ranges(c.para.text, c.lo, c.hi))

@@ -14,12 +14,15 @@ from .lexicon import lexicon
 from .model import Analysis, DeadlineMatch
 from .stage import Stage
 
+_CUE = regex.compile(r"[年月季]")  # every deadline names a year, a month or a quarter
 _NUMERAL_BEFORE = regex.compile(r"[0-9０-９一二两三四五六七八九十几多]$")
 _WRITTEN_YEAR = regex.compile(r"((?:19|20)[0-9]{2})年")
 
 
 def find_deadline(text: str, lo: int, hi: int, year: int | None) -> DeadlineMatch | None:
     """The first explicit time limit in text[lo:hi] that is not in quotes or in the past."""
+    if not _CUE.search(text, lo, hi):
+        return None
     quotes = quoted_ranges(text, lo, hi)
     for m in lexicon().deadline_re.finditer(text, lo, hi):
         if not m.group(0) or any(qs <= m.start() < qe for qs, qe in quotes):

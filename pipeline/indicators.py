@@ -33,6 +33,8 @@ def indicator_of(c: CommitmentMatch) -> str | None:
     text = c.para.text
     first = min([q.lo for q in c.quantities if q.role == "target"], default=c.hi)
     subject = text[c.lo:first]
+    if not lexicon().indicator_any.search(subject):
+        return None
     named = [rule for rule in lexicon().indicators
              if rule.pattern.search(subject) and not (rule.exclude and rule.exclude.search(subject))]
     fitting = [rule.id for rule in named if _fits(rule, c)]

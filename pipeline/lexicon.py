@@ -43,6 +43,7 @@ class Lexicon:
     section_roles: tuple[tuple[str, regex.Pattern], ...]
     noise: tuple[tuple[str, regex.Pattern, str], ...]
     non_commitment: regex.Pattern
+    non_commitment_closing: regex.Pattern
     explanation: regex.Pattern
     targets_cue: regex.Pattern
     strength: dict[str, str]
@@ -55,12 +56,16 @@ class Lexicon:
     comparator_verbs: frozenset[str]
     change_re: regex.Pattern
     change_kind: dict[str, str]
+    change_adjacent_re: regex.Pattern
+    distant_comparator_re: regex.Pattern
     quantity_re: regex.Pattern
     fused_before: regex.Pattern
     fused_after: regex.Pattern
     fused_cn_after: regex.Pattern
+    fused_after_unit: regex.Pattern
     deadline_re: regex.Pattern
     indicators: tuple["IndicatorRule", ...]
+    indicator_any: regex.Pattern
 
 
 @dataclass(frozen=True)
@@ -113,7 +118,7 @@ def _deadline_pattern() -> regex.Pattern:
     day = r"(?:[0-9]{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号]"
     end = r"(?:前|之前|以前)"
     return regex.compile(
-        rf"(?:到|至|在|于)?(?:{year})?(?:{month}(?:{day})?(?:底|末)?{end}?|(?:{_alternation(other_words)})(?:底|末)?{end}?)"
+        rf"(?:到|至)?(?:{year})?(?:{month}(?:{day})?(?:底|末)?{end}?|(?:{_alternation(other_words)})(?:底|末)?{end}?)"
         rf"|(?:到|至){year}(?:底|末)?{end}?"
         rf"|{year}(?:底|末)?{end}",
         regex.V1,
@@ -140,7 +145,10 @@ def lexicon() -> Lexicon:
         heading_styles=styles,
         section_roles=tuple((role, regex.compile(p)) for role, p in _data("section_roles.tsv", 2)),
         noise=tuple((kind, regex.compile(p), where) for kind, p, where in _data("noise.tsv", 3)),
-        non_commitment=regex.compile("|".join(f"(?:{p})" for _, p in _data("non_commitment.tsv", 2))),
+        non_commitment=regex.compile("|".join(f"(?:{p})" for k, p in _data("non_commitment.tsv", 2)
+                                              if k != "closing")),
+        non_commitment_closing=regex.compile("|".join(f"(?:{p})" for k, p in _data("non_commitment.tsv", 2)
+                                                      if k == "closing")),
         explanation=regex.compile("|".join(f"(?:{p[0]})" for p in _data("explanation_paragraphs.tsv", 1))),
         targets_cue=regex.compile("|".join(f"(?:{p[0]})" for p in _data("targets_cues.tsv", 1))),
         strength={w: s for w, s in _data("strength.tsv", 2)},
@@ -153,13 +161,20 @@ def lexicon() -> Lexicon:
         comparator_verbs=frozenset(w for w, (_, pos) in comparators.items() if pos == "before" and len(w) > 0),
         change_re=regex.compile(_alternation(w for w, _ in change_rows)),
         change_kind={w: k for w, k in change_rows},
+        change_adjacent_re=regex.compile(rf"({_alternation(w for w, _ in change_rows)})(?:分别|再|约|共|累计)?$"),
+        distant_comparator_re=regex.compile(
+            rf"({_alternation(w for w, (_, pos) in comparators.items() if pos == 'before')})"
+            rf"(?:{_alternation(w for w, _ in change_rows)})(?:分别|再)?$"),
         quantity_re=_quantity_pattern(),
         fused_before=regex.compile("|".join(f"(?:{p})" for k, p in _data("fused_numbers.tsv", 2) if k == "before")),
         fused_after=regex.compile("|".join(f"(?:{p})" for k, p in _data("fused_numbers.tsv", 2) if k == "after")),
         fused_cn_after=regex.compile("|".join(f"(?:{p})" for k, p in _data("fused_numbers.tsv", 2)
                                               if k == "cn_after")),
+        fused_after_unit=regex.compile("|".join(f"(?:{p})" for k, p in _data("fused_numbers.tsv", 2)
+                                                if k == "after_unit")),
         deadline_re=_deadline_pattern(),
         indicators=_indicators(),
+        indicator_any=regex.compile("|".join(f"(?:{r.pattern.pattern})" for r in _indicators())),
     )
 
 

@@ -43,6 +43,8 @@ def _fused(text: str, m: regex.Match, chinese: bool) -> bool:
     after = text[m.end("num"):m.end("num") + 8]
     if not m.group("before") and lex.fused_before.search(text[max(0, num_start - 2):num_start]):
         return True
+    if lex.fused_after_unit.match(text[m.end():m.end() + 4]):
+        return True
     return bool(lex.fused_after.match(after)) or (chinese and bool(lex.fused_cn_after.match(after)))
 
 
@@ -87,16 +89,37 @@ def _share_comparators(text: str, found: list[QuantityMatch]) -> None:
 
 def classify(text: str, c: CommitmentMatch) -> None:
     """Set kind and role of each quantity of a clause."""
-    lex = lexicon()
     for i, q in enumerate(c.quantities):
         base = resolve_unit(q.unit)[0].base_unit
-        if base in ("percent", "pp", "times"):
-            words = [m.group(0) for m in lex.change_re.finditer(text, c.lo, q.lo)]
-            last = lex.change_kind[words[-1]] if words else ("change" if base == "pp" else "level")
-            q.kind = last
-        else:
-            q.kind = "level"
+        q.kind = _kind(text, c.lo, q, base)
+        if i and q.lo == c.quantities[i - 1].hi + 1 and text[q.lo - 1] in _JOIN:
+            q.kind = c.quantities[i - 1].kind  # 分别再提高30元和5元: both are changes
         q.role = "qualifier" if _is_qualifier(text, c, i, base) else "target"
+        if not q.comparator_words:
+            q.comparator_words = _distant_comparator(text, c.lo, q)
+
+
+def _kind(text: str, lo: int, q: QuantityMatch, base: str) -> str:
+    """change: the quantity is a change of the indicator (增长8%, 提高0.5个百分点, 再提高20元).
+
+    For a percentage the last change or level word before it in the clause
+    decides (地区生产总值增长6%, 占比达到50%); for other units only a change
+    word right before the number does (提高20元 change, 新增1000家 level).
+    """
+    lex = lexicon()
+    if base in ("percent", "pp", "times"):
+        words = [m.group(0) for m in lex.change_re.finditer(text, lo, q.lo)]
+        if words:
+            return lex.change_kind[words[-1]]
+        return "change" if base == "pp" else "level"
+    m = lex.change_adjacent_re.search(text[max(lo, q.lo - 8):q.lo])
+    return "change" if m and lex.change_kind.get(m.group(1)) == "change" else "level"
+
+
+def _distant_comparator(text: str, lo: int, q: QuantityMatch) -> list[str]:
+    """至少降低30%: a comparator word before the quantity's verb still sets the comparator."""
+    m = lexicon().distant_comparator_re.search(text[max(lo, q.lo - 8):q.lo])
+    return [m.group(1)] if m else []
 
 
 def _is_qualifier(text: str, c: CommitmentMatch, i: int, base: str) -> bool:
@@ -110,6 +133,8 @@ def _is_qualifier(text: str, c: CommitmentMatch, i: int, base: str) -> bool:
     threshold = any(tables().comparators[w][0] in ("ge", "gt", "le", "lt") for w in q.comparator_words
                     if tables().comparators[w][1] == "after") or q.number_max is not None
     later = any(other.lo > q.hi for other in c.quantities[i + 1:])
+    if base == "percent":  # 60%以上的机构达标: a share of the objects is the target itself
+        return later
     return threshold or later or base in _ATTRIBUTE_UNITS
 
 

@@ -15,8 +15,9 @@ if not Doc.has_extension("gwr"):
 class Stage:
     """A spaCy component that runs `fn(analysis, doc)` on `doc._.gwr`.
 
-    The analysis is created on first use from the Doc's text (and the
-    `gwr_year` in `doc.user_data`, when the caller gave one).
+    The analysis is created on first use from the Doc's text (or the
+    `gwr_text` in `doc.user_data`, which spares rebuilding it from the tokens)
+    and the `gwr_year` there, when the caller gave one.
     """
 
     def __init__(self, fn: Callable[[Analysis, Doc], None]):
@@ -24,6 +25,7 @@ class Stage:
 
     def __call__(self, doc: Doc) -> Doc:
         if doc._.gwr is None:
-            doc._.gwr = Analysis(text=doc.text, year=doc.user_data.get("gwr_year"))
+            text = doc.user_data.get("gwr_text")
+            doc._.gwr = Analysis(text=doc.text if text is None else text, year=doc.user_data.get("gwr_year"))
         self.fn(doc._.gwr, doc)
         return doc

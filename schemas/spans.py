@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import regex
-
-_LINE = regex.compile(r"[ \t\u3000\u00a0#]*(.*?)[ \t\u3000\u00a0\r]*$")
+_LEAD = " \t\u3000\u00a0#"
+_TRAIL = " \t\u3000\u00a0\r"
 
 
 @dataclass(frozen=True)
@@ -27,8 +26,9 @@ def split_lines(text: str) -> list[Line]:
     """Every line of the text (blank ones included) with its content span."""
     lines, pos = [], 0
     for raw in text.split("\n"):
-        m = _LINE.match(raw)
-        lines.append(Line(pos + m.start(1), pos + m.end(1), m.group(1), raw[:m.start(1)].count("#")))
+        content = raw.lstrip(_LEAD).rstrip(_TRAIL)
+        lead = len(raw) - len(raw.lstrip(_LEAD))
+        lines.append(Line(pos + lead, pos + lead + len(content), content, raw[:lead].count("#")))
         pos += len(raw) + 1
     return lines
 

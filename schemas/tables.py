@@ -74,6 +74,7 @@ def tables() -> Tables:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def resolve_unit(unit: str) -> tuple[Unit, bool]:
     """Base unit and factor of a unit as written, and whether the unit is known.
 

@@ -30,7 +30,7 @@ from .stage import Stage
 STAGES = ("gwr_layout", "gwr_sections", "gwr_clauses", "gwr_quantities", "gwr_deadlines",
           "gwr_commitments", "gwr_indicators", "gwr_spans")
 
-_PLACE = regex.compile(r"(?:[0-9]{4}年)?(\p{Han}{2,12}?(?:省|自治区|市|区|县|州|旗|盟))(?:人民)?政府工作报告")
+_PLACE = regex.compile(r"(?:[0-9]{4}年)?(\p{Han}{1,12}?(?:省|自治区|市|区|县|州|旗|盟))(?:[0-9]{4}年)?(?:人民)?政府工作报告")
 _LEVELS = (("national", regex.compile(r"国务院|全国|中国")), ("province", regex.compile(r"(?:省|自治区)$|^(?:北京|上海|天津|重庆)市$")),
            ("county", regex.compile(r"(?:区|县|旗)$")), ("city", regex.compile(r"(?:市|州|盟)$")))
 
@@ -72,11 +72,15 @@ def build_nlp() -> Language:
     return nlp
 
 
-def analyse(text: str, year: int | None = None) -> tuple[Doc, Analysis]:
+def analyse(text: str, year: int | None = None, spans: bool = False) -> tuple[Doc, Analysis]:
+    """Run the pipeline; the span groups (`gwr_spans`) only when asked for."""
     nlp = build_nlp()
     doc = nlp.make_doc(text)
     doc.user_data["gwr_year"] = year
-    doc = nlp(doc)
+    doc.user_data["gwr_text"] = text
+    for name, proc in nlp.pipeline:
+        if spans or name != "gwr_spans":
+            doc = proc(doc)
     return doc, doc._.gwr
 
 
