@@ -9,8 +9,9 @@ from pathlib import Path
 
 from schemas import Document, GwrError
 
-#: Exit codes: 0 ok, 1 below a --min bar, 2 usage, 3 bad input, 4 schema error.
-EXIT_BELOW_BAR, EXIT_USAGE, EXIT_INPUT, EXIT_SCHEMA = 1, 2, 3, 4
+#: Exit codes: 0 ok, 1 below a --min bar, 2 usage, 3 bad input, 4 schema error, 5 a batch with failures.
+EXIT_BELOW_BAR, EXIT_USAGE, EXIT_INPUT, EXIT_SCHEMA, EXIT_PARTIAL = 1, 2, 3, 4, 5
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
 def _parse_bars(items: list[str], known: set[str]) -> dict[str, float]:
@@ -50,23 +51,43 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    inputs = args.input
+    if len(inputs) == 1 and Path(inputs[0]).is_file() and not args.batch:
+        return _extract_one(args, Path(inputs[0]))
+    from .batch import run_batch
+
+    if not args.output:
+        print("gwr extract: a folder, a pattern or several files need -o OUTDIR", file=sys.stderr)
+        return EXIT_USAGE
+    result = run_batch(inputs, args.output, workers=args.workers, metadata=args.metadata, csv=args.csv,
+                       max_bytes=args.max_bytes, progress=not args.quiet, save_dataset=args.save_dataset)
+    for failure in result.failures:
+        print(f"failed: {failure['path']}: {failure['error_type']}: {failure['error']}", file=sys.stderr)
+    print(result.summary())
+    return EXIT_PARTIAL if result.failed else 0
+
+
+def _extract_one(args: argparse.Namespace, path: Path) -> int:
     from .corpus import meta_for
     from .extraction import extract
+    from .inputs import read_report
 
-    path = Path(args.input)
-    if not path.is_file():
-        print(f"gwr extract: {path}: no such file", file=sys.stderr)
-        return EXIT_INPUT
     meta = meta_for(path)
-    text = path.read_text(encoding="utf-8")
-    doc = extract(text, year=args.year or meta.year, place=args.place or meta.place,
+    report = read_report(path, args.max_bytes)
+    source = str(path)  # the text the spans index (metadata's `source` is provenance)
+    doc = extract(report.text, year=args.year or meta.year, place=args.place or meta.place,
                   level=args.level or meta.level, province=args.province or meta.province,
-                  report_id=args.id or meta.id, source=meta.source if not meta.guessed else str(path))
+                  report_id=args.id or meta.id, source=source, encoding=report.encoding,
+                  input_sha256=report.sha256)
     if args.output is None:
         print(doc.to_json())
         return 0
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
+    if report.encoding != "utf-8":  # spans index the decoded text: keep it beside the output
+        text_path = out.with_suffix(".txt")
+        text_path.write_text(report.text, encoding="utf-8")
+        doc.report.source = str(text_path)
     out.write_text(doc.to_json() + "\n", encoding="utf-8")
     print(summary(doc, out))
     return 0
@@ -83,6 +104,33 @@ def summary(doc: Document, out: Path) -> str:
     return (f"{doc.report.id} ({doc.report.place or '?'}, {doc.report.year}): {len(doc.sections)} sections "
             f"({role_text}), {len(doc.noise)} noise, {len(doc.commitments)} commitments, {n_q} quantities, "
             f"{n_d} deadlines, {n_i} with an indicator -> {out}")
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .compare import coverage, panel, plot, render, write_parquet
+
+    if args.list_indicators:
+        print(f"{'indicator':<28}{'reports':>8}{'places':>8}{'commitments':>13}")
+        for ind, reports, places, n in coverage(args.outdir):
+            print(f"{ind:<28}{reports:>8}{places:>8}{n:>13}")
+        return 0
+    if not args.indicator:
+        print("gwr compare: give --indicator ID (or --list-indicators)", file=sys.stderr)
+        return EXIT_USAGE
+    places, years, cells = panel(args.outdir, args.indicator)
+    if args.format == "parquet":
+        out = Path(args.output or f"{args.indicator}.parquet")
+        write_parquet(places, years, cells, out, args.indicator)
+        print(f"{len(cells)} cells ({len(places)} places x {len(years)} years) -> {out}")
+    else:
+        table = render(places, years, cells, args.format)
+        if args.output:
+            Path(args.output).write_text(table, encoding="utf-8")
+        else:
+            print(table, end="")
+    if args.plot:
+        plot(places, years, cells, Path(args.plot), args.indicator)
+    return 0
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -104,15 +152,34 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("-q", "--quiet", action="store_true", help="print the table only, not the errors")
     ev.set_defaults(func=cmd_eval)
 
-    ex = sub.add_parser("extract", help="extract one report into the ANNOTATION.md document")
-    ex.add_argument("input", help="a report text file")
-    ex.add_argument("-o", "--output", help="write the JSON here and print a summary (default: JSON to stdout)")
+    ex = sub.add_parser("extract", help="extract reports: one file, or a folder/pattern/files in a batch")
+    ex.add_argument("input", nargs="+", help="a report file; or folders, glob patterns or several files")
+    ex.add_argument("-o", "--output", help="one file: write the JSON here and print a summary (default: JSON to "
+                                           "stdout); a batch: the output folder")
+    ex.add_argument("--workers", type=int, default=1, help="batch: worker processes (Dataset.map num_proc)")
+    ex.add_argument("--metadata", help="batch: a metadata.tsv (default: the one beside each file, then the "
+                                       "file name)")
+    ex.add_argument("--csv", action="store_true", help="batch: write the tables as CSV too")
+    ex.add_argument("--save-dataset", action="store_true",
+                    help="batch: also save the tables as a Hugging Face DatasetDict (hf_dataset/)")
+    ex.add_argument("--batch", action="store_true", help="treat a single file as a batch (needs -o OUTDIR)")
+    ex.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="size limit of one input file")
+    ex.add_argument("-q", "--quiet", action="store_true", help="batch: no progress bar")
     ex.add_argument("--year", type=int, help="the year the report plans for (default: metadata, then the text)")
     ex.add_argument("--place")
     ex.add_argument("--level", choices=["national", "province", "city", "county"])
     ex.add_argument("--province")
     ex.add_argument("--id", help="report id (default: metadata, then the file name)")
     ex.set_defaults(func=cmd_extract)
+
+    cp = sub.add_parser("compare", help="places x years panel of one indicator from a batch's output folder")
+    cp.add_argument("outdir")
+    cp.add_argument("--indicator", help="an indicator id, e.g. gdp_growth")
+    cp.add_argument("--format", choices=["md", "csv", "parquet"], default="md")
+    cp.add_argument("-o", "--output", help="write the table here (default: stdout; parquet: INDICATOR.parquet)")
+    cp.add_argument("--plot", metavar="FILE.png", help="also plot the indicator across places and years")
+    cp.add_argument("--list-indicators", action="store_true", help="indicators found, with their coverage")
+    cp.set_defaults(func=cmd_compare)
 
     sc = sub.add_parser("schema", help="print the JSON Schema of a gwr document")
     sc.set_defaults(func=cmd_schema)

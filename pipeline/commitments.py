@@ -228,6 +228,9 @@ def describe(c: CommitmentMatch, tokens: Tokens) -> None:
         action, action_end = first.action, -1  # 新增A 30个、B 20个: B inherits 新增
     c.action = action
     first_q = min([q.lo for q in c.quantities if c.lo <= q.lo < c.hi], default=c.hi)
+    if action and action_end == limit:  # 地区生产总值增长6%: the object stands before its predicate
+        c.object = text[c.lo:action_end - len(action)].strip(_OBJECT_TRIM)
+        return
     obj_start = action_end if action_end > c.lo else c.lo
     c.object = text[obj_start:max(obj_start, first_q)].strip(_OBJECT_TRIM) or text[c.lo:first_q].strip(_OBJECT_TRIM)
 

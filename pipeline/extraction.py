@@ -99,23 +99,44 @@ def guess_place(text: str, a: Analysis) -> tuple[str, str | None]:
 
 
 def extract(text: str, *, year: int | None = None, place: str | None = None, level: str | None = None,
-            province: str | None = None, report_id: str = "report", source: str = "") -> Document:
-    """Extract the ANNOTATION.md document of one report text."""
+            province: str | None = None, report_id: str = "report", source: str = "",
+            encoding: str | None = None, input_sha256: str | None = None) -> Document:
+    """Extract the ANNOTATION.md document of one report text.
+
+    `year`, `place`, `level` and `province` come from the caller when known
+    (metadata); otherwise the year is read from the title, dateline or
+    headings and the place from the title, and what was guessed is noted in
+    `report.warnings`.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"extract() takes the report as str, not {type(text).__name__}")
     doc, a = analyse(text, year)
     guessed_place, guessed_level = guess_place(text, a)
+    if a.year is None:
+        a.warnings.append("no year given or found in the text; year set to 1949, the schema's minimum")
+    elif year is None:
+        a.warnings.append(f"year {a.year} read from the text")
+    if not place and guessed_place:
+        a.warnings.append(f"place {guessed_place} read from the title")
+    if not level:
+        a.warnings.append(f"level {guessed_level or 'city'} " + ("guessed from the place name" if guessed_level
+                                                                 else "assumed (no place name found)"))
     report = Report(
         id=report_id, place=place or guessed_place, level=level or guessed_level or "city",
-        province=province, year=a.year or year or 1949, source=source,
+        province=province, year=year or a.year or 1949, source=source,
         text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        title=a.title, annotated_regions=[(0, len(text))],
+        title=a.title, annotated_regions=[(0, len(text))], encoding=encoding, input_sha256=input_sha256,
     )
-    return Document(
+    document = Document(
         report=report,
         noise=[Noise(kind=k, span=(s, e)) for k, s, e in a.noise],
         sections=[Section(id=h.id, parent=h.parent, level=h.level, ordinal=h.ordinal, role=h.role,
                           title=h.title, heading=(h.start, h.end), body=h.body) for h in a.headings],
         commitments=[_commitment(i, c, report.year, a) for i, c in enumerate(a.commitments, 1)],
     )
+    if a.warnings:
+        document.report.warnings = list(a.warnings)
+    return document
 
 
 def _commitment(i: int, c: CommitmentMatch, year: int, a: Analysis) -> Commitment:

@@ -66,7 +66,11 @@ class Report(Model):
     text_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     title: Span | None = None
     annotated_regions: list[Span] | None = None
+    # gwr's additions, left out of the JSON when unset: how the input was read,
+    # the hash of its bytes (for resuming batches), and what the pipeline noticed
     encoding: str | None = None
+    input_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    warnings: list[str] | None = None
 
 
 class Noise(Model):
@@ -190,8 +194,9 @@ class Document(Model):
         import json
 
         data = self.model_dump(mode="json")
-        if data["report"].get("encoding") is None:
-            data["report"].pop("encoding", None)
+        for extra in ("encoding", "input_sha256", "warnings"):
+            if data["report"].get(extra) is None:
+                data["report"].pop(extra, None)
         for c in data["commitments"]:
             if c.get("implicit_deadline") is None:
                 c.pop("implicit_deadline", None)

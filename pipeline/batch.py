@@ -1,0 +1,283 @@
+"""Corpus batch runs: a folder of reports -> one document per report, flat tables, failures.
+
+    run_batch(["corpus/"], "out/", workers=2)
+
+The corpus is a `datasets.Dataset` (one row per file, with its metadata); the
+pipeline runs over it with `Dataset.map(batched=True, num_proc=workers)`.
+Every input ends as exactly one of: a document written (`docs/<id>.json`), a
+document skipped because its input is unchanged since an earlier run into the
+same folder, or a failure (`failures.jsonl`, with the error's type and message).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import datasets
+import regex
+
+from schemas import Document, GwrError
+
+from .corpus import ReportMeta, meta_for, read_metadata
+from .inputs import DEFAULT_MAX_BYTES, read_report
+from .tables import write_tables
+
+_SAFE_ID = regex.compile(r"[^\w.\-]+")
+TEXT_SUFFIXES = (".txt", ".text", ".html", ".htm")
+
+
+@dataclass
+class BatchResult:
+    total: int = 0
+    written: int = 0
+    skipped: int = 0
+    failed: int = 0
+    characters: int = 0
+    seconds: float = 0.0
+    failures: list[dict] = field(default_factory=list)
+
+    def summary(self) -> str:
+        rate = f"{self.written / self.seconds:.1f} docs/s, {self.characters / self.seconds:,.0f} chars/s" \
+            if self.seconds > 0 and self.written else "no document processed"
+        ok = self.total == self.written + self.skipped + self.failed
+        return (f"{self.total} documents in = {self.written} written + {self.skipped} unchanged (skipped) + "
+                f"{self.failed} failed{'' if ok else '  [COUNTS DO NOT ADD UP]'}; {rate}")
+
+
+def list_inputs(inputs: Iterable[str | Path]) -> list[Path]:
+    """Report files named by paths, folders or glob patterns, in a stable order."""
+    files: list[Path] = []
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            files += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES
+                            and not f.name.upper().startswith("README"))
+        elif p.is_file():
+            files.append(p)
+        else:
+            matches = sorted(Path().glob(str(item))) if not p.is_absolute() else sorted(p.parent.glob(p.name))
+            if not matches:
+                raise GwrError(f"{item}: no such file, folder or pattern")
+            files += [f for f in matches if f.is_file()]
+    return files
+
+
+def load_corpus(inputs: Iterable[str | Path], metadata: str | Path | None = None) -> datasets.Dataset:
+    """A Dataset with one row per report file: path, id and metadata (guessed facts flagged)."""
+    files = list_inputs(inputs)
+    table = read_metadata(Path(metadata)) if metadata else None
+    rows: dict[str, list[Any]] = {k: [] for k in ("path", "id", "place", "level", "province", "year",
+                                                   "source", "guessed")}
+    seen: dict[str, int] = {}
+    for f in files:
+        meta = table.get(f.name) if table is not None and f.name in table else meta_for(f)
+        doc_id = _unique(_SAFE_ID.sub("_", meta.id), seen)
+        for key, value in (("path", str(f)), ("id", doc_id), ("place", meta.place), ("level", meta.level),
+                           ("province", meta.province), ("year", meta.year), ("source", str(f)),
+                           ("guessed", meta.guessed)):
+            rows[key].append(value)
+    features = datasets.Features({
+        "path": datasets.Value("string"), "id": datasets.Value("string"), "place": datasets.Value("string"),
+        "level": datasets.Value("string"), "province": datasets.Value("string"), "year": datasets.Value("int32"),
+        "source": datasets.Value("string"), "guessed": datasets.Value("bool")})
+    return datasets.Dataset.from_dict(rows, features=features)
+
+
+def _unique(doc_id: str, seen: dict[str, int]) -> str:
+    n = seen.get(doc_id, 0)
+    seen[doc_id] = n + 1
+    return doc_id if n == 0 else f"{doc_id}-{n + 1}"
+
+
+def _extract_batch(batch: dict[str, list], max_bytes: int, counter=None) -> dict[str, list]:
+    """Map function: extract each report of a batch; never raises for one bad document."""
+    from .extraction import extract
+
+    out: dict[str, list] = {k: [] for k in ("id", "status", "error_type", "error", "doc", "text", "chars")}
+    for i, path in enumerate(batch["path"]):
+        doc_json, text_out, error_type, error, chars = None, None, None, None, 0
+        try:
+            report = read_report(path, max_bytes)
+            chars = len(report.text)
+            doc = extract(report.text, year=batch["year"][i], place=batch["place"][i], level=batch["level"][i],
+                          province=batch["province"][i], report_id=batch["id"][i], source=batch["source"][i],
+                          encoding=report.encoding, input_sha256=report.sha256)
+            doc_json = doc.to_json(indent=None)
+            if report.encoding != "utf-8":  # spans index the decoded text: keep it beside the output
+                text_out = report.text
+        except (GwrError, ValueError, TypeError, RecursionError, MemoryError) as exc:
+            error_type, error = type(exc).__name__, str(exc)
+        out["id"].append(batch["id"][i])
+        out["status"].append("failed" if error_type else "written")
+        out["error_type"].append(error_type)
+        out["error"].append(error)
+        out["doc"].append(doc_json)
+        out["text"].append(text_out)
+        out["chars"].append(chars)
+        if counter is not None:
+            counter.add(chars)
+    return out
+
+
+def _previous_hashes(docs_dir: Path) -> dict[str, str]:
+    hashes = {}
+    for f in docs_dir.glob("*.json") if docs_dir.is_dir() else []:
+        try:
+            report = json.loads(f.read_text(encoding="utf-8"))["report"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # a half-written or foreign file: redo that document
+        if report.get("input_sha256"):
+            hashes[f.stem] = report["input_sha256"]
+    return hashes
+
+
+def _file_sha256(path: str) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _write_atomic(path: Path, data: str) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(data, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def run_batch(inputs: Iterable[str | Path], outdir: str | Path, workers: int = 1, metadata: str | None = None,
+              csv: bool = False, batch_size: int = 4, max_bytes: int = DEFAULT_MAX_BYTES,
+              progress: bool = True, save_dataset: bool = False) -> BatchResult:
+    """Extract every report into `outdir`; resumable; returns the counts."""
+    outdir = Path(outdir)
+    docs_dir, texts_dir = outdir / "docs", outdir / "texts"
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    corpus = load_corpus(inputs, metadata)
+    result = BatchResult(total=len(corpus))
+    previous = _previous_hashes(docs_dir)
+    todo = [i for i, (doc_id, path) in enumerate(zip(corpus["id"], corpus["path"]))
+            if previous.get(doc_id) is None or previous[doc_id] != _file_sha256(path)]
+    result.skipped = len(corpus) - len(todo)
+    paths = dict(zip(corpus["id"], corpus["path"]))
+    start = time.perf_counter()
+    cache = outdir / ".gwr-cache"
+    if todo:
+        mapped = _map(corpus.select(todo), workers, batch_size, max_bytes, progress, cache)
+        for row in mapped:
+            result.characters += row["chars"]
+            if row["status"] == "failed":
+                result.failed += 1
+                result.failures.append({"id": row["id"], "path": paths[row["id"]],
+                                        "error_type": row["error_type"], "error": row["error"]})
+                (docs_dir / f"{row['id']}.json").unlink(missing_ok=True)
+                continue
+            if row["text"] is not None:
+                texts_dir.mkdir(exist_ok=True)
+                text_path = texts_dir / f"{row['id']}.txt"
+                _write_atomic(text_path, row["text"])
+                doc = json.loads(row["doc"])
+                doc["report"]["source"] = str(text_path)
+                row_doc = json.dumps(doc, ensure_ascii=False, indent=1)
+            else:
+                row_doc = json.dumps(json.loads(row["doc"]), ensure_ascii=False, indent=1)
+            _write_atomic(docs_dir / f"{row['id']}.json", row_doc + "\n")
+            result.written += 1
+        del mapped
+    result.seconds = time.perf_counter() - start
+    shutil.rmtree(cache, ignore_errors=True)
+    _write_failures(outdir / "failures.jsonl", result.failures)
+    write_tables(outdir, [docs_dir / f"{doc_id}.json" for doc_id in corpus["id"]], csv=csv,
+                 save_dataset=save_dataset)
+    return result
+
+
+def _write_failures(path: Path, failures: list[dict]) -> None:
+    _write_atomic(path, "".join(json.dumps(f, ensure_ascii=False) + "\n" for f in failures))
+
+
+def _map(corpus: datasets.Dataset, workers: int, batch_size: int, max_bytes: int, progress: bool,
+         cache: Path) -> datasets.Dataset:
+    """Dataset.map over the corpus, with one progress bar of documents and characters per second.
+
+    The results go to an Arrow cache file under `cache` (memory-mapped, so
+    memory does not grow with the corpus); the workers report progress
+    through a counter held by a multiprocessing manager.
+    """
+    import multiprocessing
+
+    cache.mkdir(parents=True, exist_ok=True)
+    manager = multiprocessing.Manager()
+    counter = _Counter(manager.Lock(), manager.list([0, 0]))  # documents done, characters done
+    bar = _ProgressBar(len(corpus), counter) if progress else None
+    was_enabled = datasets.is_progress_bar_enabled()
+    datasets.disable_progress_bars()
+    try:
+        if bar:
+            bar.start()
+        return corpus.map(
+            _extract_batch, batched=True, batch_size=batch_size, num_proc=workers if workers > 1 else None,
+            remove_columns=corpus.column_names, fn_kwargs={"max_bytes": max_bytes, "counter": counter},
+            load_from_cache_file=False, new_fingerprint=f"gwr-{time.time_ns()}",
+            cache_file_name=str(cache / "extract.arrow"), writer_batch_size=16,
+            features=datasets.Features({
+                "id": datasets.Value("string"), "status": datasets.Value("string"),
+                "error_type": datasets.Value("string"), "error": datasets.Value("string"),
+                "doc": datasets.Value("large_string"), "text": datasets.Value("large_string"),
+                "chars": datasets.Value("int64")}),
+        )
+    finally:
+        if bar:
+            bar.stop()
+        manager.shutdown()
+        if was_enabled:
+            datasets.enable_progress_bars()
+
+
+@dataclass
+class _Counter:
+    """Documents and characters done, shared by the workers (picklable manager proxies)."""
+
+    lock: Any
+    values: Any
+
+    def add(self, chars: int) -> None:
+        with self.lock:
+            self.values[0] += 1
+            self.values[1] += chars
+
+    def read(self) -> tuple[int, int]:
+        return self.values[0], self.values[1]
+
+
+class _ProgressBar(threading.Thread):
+    """A tqdm bar in the main process, fed by a counter the workers share."""
+
+    def __init__(self, total: int, counter):
+        super().__init__(daemon=True)
+        self.total, self.counter = total, counter
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        from tqdm import tqdm
+
+        start = time.perf_counter()
+        with tqdm(total=self.total, unit="doc", desc="extract", dynamic_ncols=True) as bar:
+            while True:
+                stop = self.done.wait(0.5)
+                docs, chars = self.counter.read()
+                elapsed = max(time.perf_counter() - start, 1e-9)
+                bar.n = docs
+                bar.set_postfix_str(f"{chars / elapsed:,.0f} chars/s", refresh=True)
+                if stop:
+                    break
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join()

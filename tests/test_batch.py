@@ -1,0 +1,144 @@
+"""Batch runs over folders: failures recorded, counts that add up, resume, typed tables, compare."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import datasets
+import pytest
+
+from pipeline.batch import load_corpus, run_batch
+from pipeline.cli import main
+from pipeline.compare import panel, render
+from tests.conftest import ROOT
+
+SEED = ROOT / "corpus" / "zhengzhou-2025.txt"
+
+
+@pytest.fixture
+def mixed_folder(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "city-zhengzhou-2025.txt")
+    (folder / "empty-2025.txt").write_bytes(b"")
+    (folder / "binary-2025.txt").write_bytes(bytes(range(256)) * 4)
+    text = SEED.read_text(encoding="utf-8")
+    (folder / "city-zhengzhou-gbk-2025.txt").write_bytes(text.encode("gbk"))
+    return folder
+
+
+def test_batch_keeps_every_document(mixed_folder, tmp_path):
+    out = tmp_path / "out"
+    result = run_batch([mixed_folder], out, progress=False)
+    assert (result.total, result.written, result.skipped, result.failed) == (4, 2, 0, 2)
+    assert result.summary().startswith("4 documents in = 2 written + 0 unchanged (skipped) + 2 failed")
+    failures = [json.loads(line) for line in (out / "failures.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted((f["id"], f["error_type"]) for f in failures) == [
+        ("binary-2025", "BinaryInputError"), ("empty-2025", "EmptyInputError")]
+    assert sorted(p.name for p in (out / "docs").iterdir()) == ["city-zhengzhou-2025.json",
+                                                                 "city-zhengzhou-gbk-2025.json"]
+    gbk = json.loads((out / "docs" / "city-zhengzhou-gbk-2025.json").read_text(encoding="utf-8"))
+    utf8 = json.loads((out / "docs" / "city-zhengzhou-2025.json").read_text(encoding="utf-8"))
+    assert gbk["report"]["encoding"] == "gb18030" and "encoding" in utf8["report"]
+    assert gbk["commitments"] == utf8["commitments"]
+    # the decoded text is written beside the output, so the spans stay checkable
+    text = (out / "texts" / "city-zhengzhou-gbk-2025.txt").read_text(encoding="utf-8")
+    c = gbk["commitments"][0]
+    assert gbk["report"]["source"].endswith("texts/city-zhengzhou-gbk-2025.txt")
+    assert text[c["span"][0]:c["span"][1]] == c["text"] == "地区生产总值增长6%左右"
+
+
+def test_resume_skips_unchanged_documents(mixed_folder, tmp_path):
+    out = tmp_path / "out"
+    run_batch([mixed_folder], out, progress=False)
+    again = run_batch([mixed_folder], out, progress=False)
+    assert (again.written, again.skipped, again.failed) == (0, 2, 2)
+    seed = mixed_folder / "city-zhengzhou-2025.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("6%左右", "7%左右", 1), encoding="utf-8")
+    third = run_batch([mixed_folder], out, progress=False)
+    assert (third.written, third.skipped, third.failed) == (1, 1, 2)
+    doc = json.loads((out / "docs" / "city-zhengzhou-2025.json").read_text(encoding="utf-8"))
+    assert doc["commitments"][0]["quantities"][0]["value"] == 7
+
+
+def test_tables_load_with_typed_columns(mixed_folder, tmp_path):
+    out = tmp_path / "out"
+    run_batch([mixed_folder], out, progress=False, csv=True)
+    q = datasets.load_dataset("parquet", data_files={"train": str(out / "quantities.parquet")})["train"]
+    assert q.features["value"].dtype == "float64" and q.features["year"].dtype == "int32"
+    assert q.features["deadline_date"].dtype == "date32" and q.features["quantity_start"].dtype == "int32"
+    assert set(q.column_names) >= {"report_id", "place", "level", "province", "year", "section_path",
+                                   "section_role", "indicator", "action", "object", "strength", "value",
+                                   "value_max", "unit", "base_value", "base_value_max", "base_unit",
+                                   "comparator", "kind", "role", "deadline_date", "text", "start", "end"}
+    assert len(q) == 2 * 108
+    first = q[0]
+    assert (first["report_id"], first["indicator"], first["value"], first["comparator"], first["section_path"]) \
+        == ("city-zhengzhou-2025", "gdp_growth", 6.0, "approx", "主要预期目标")
+    c = datasets.load_dataset("parquet", data_files={"train": str(out / "commitments.parquet")})["train"]
+    assert len(c) == 2 * 233 and (out / "commitments.csv").is_file()
+    deadline = [r for r in c if r["deadline_date"] is not None]
+    assert [(r["text"], str(r["deadline_date"])) for r in deadline][0] == \
+        ("哈工大郑州研究院二期6月底前交付使用", "2025-06-30")
+
+
+def test_corpus_reads_metadata_or_guesses_from_the_file_name(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "city-wuhan-2024.txt").write_text("武汉市政府工作报告\n", encoding="utf-8")
+    (folder / "beijing.txt").write_text("北京市政府工作报告\n", encoding="utf-8")
+    (folder / "metadata.tsv").write_text("id\tfile\tplace\tlevel\tprovince\tyear\tsource\n"
+                                         "bj-2026\tbeijing.txt\t北京市\tprovince\t北京市\t2026\tweb\n",
+                                         encoding="utf-8")
+    ds = load_corpus([folder])
+    rows = {r["id"]: r for r in ds}
+    assert (rows["bj-2026"]["place"], rows["bj-2026"]["year"], rows["bj-2026"]["guessed"]) == ("北京市", 2026, False)
+    assert (rows["city-wuhan-2024"]["level"], rows["city-wuhan-2024"]["year"],
+            rows["city-wuhan-2024"]["guessed"]) == ("city", 2024, True)
+
+
+SYNTHETIC = {
+    "city-a-2024.txt": "甲市2024年政府工作报告\n\n主要预期目标是：地区生产总值增长5.5%左右，城镇新增就业8万人以上。\n",
+    "city-a-2025.txt": "甲市2025年政府工作报告\n\n主要预期目标是：地区生产总值增长5%以上，进出口稳中提质。\n",
+    "city-b-2025.txt": "乙市2025年政府工作报告\n\n主要预期目标是：地区生产总值增长4.5%—5%，居民收入增长与经济增长同步。\n",
+}
+
+
+def test_compare_builds_the_panel(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, text in SYNTHETIC.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["extract", str(folder), "-o", str(out), "-q"]) == 0
+    places, years, cells = panel(out, "gdp_growth")
+    assert render(places, years, cells, "md") == (  # places in code-point order: 乙 U+4E59 before 甲 U+7532
+        "| place | 2024 | 2025 |\n|---|---|---|\n| 乙市 | — | 4.5–5 |\n| 甲市 | 5.5 ≈ | ≥ 5 |\n")
+    capsys.readouterr()
+    assert main(["compare", str(out), "--indicator", "urban_new_jobs", "--format", "csv"]) == 0
+    assert capsys.readouterr().out == "place,2024\n甲市,≥ 8万人\n"
+    assert main(["compare", str(out), "--list-indicators"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert listing[1].split() == ["gdp_growth", "3", "2", "3"]
+    png = tmp_path / "gdp.png"
+    assert main(["compare", str(out), "--indicator", "gdp_growth", "--plot", str(png)]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_two_workers_give_the_same_documents(mixed_folder, tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    run_batch([mixed_folder], one, progress=False)
+    result = run_batch([mixed_folder], two, workers=2, progress=False)
+    assert (result.written, result.failed) == (2, 2)
+    for name in ("city-zhengzhou-2025.json", "city-zhengzhou-gbk-2025.json"):
+        a, b = (json.loads((d / "docs" / name).read_text(encoding="utf-8")) for d in (one, two))
+        a["report"].pop("source"), b["report"].pop("source")  # each run writes its own texts/ folder
+        assert a == b
+
+
+def test_cli_batch_exit_code_and_summary(mixed_folder, tmp_path, capsys):
+    assert main(["extract", str(mixed_folder), "-o", str(tmp_path / "out"), "-q"]) == 5
+    captured = capsys.readouterr()
+    assert "4 documents in = 2 written + 0 unchanged (skipped) + 2 failed" in captured.out
+    assert "EmptyInputError: " in captured.err and "empty-2025.txt: the file is empty" in captured.err
