@@ -97,31 +97,36 @@ def _unique(doc_id: str, seen: dict[str, int]) -> str:
     return doc_id if n == 0 else f"{doc_id}-{n + 1}"
 
 
-def _extract_batch(batch: dict[str, list], max_bytes: int, counter=None) -> dict[str, list]:
-    """Map function: extract each report of a batch; never raises for one bad document."""
+def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=None) -> dict[str, list]:
+    """Map function: extract each report of a batch and write its document; never raises for one document.
+
+    Each worker writes its own files (`docs/<id>.json`, and `texts/<id>.txt`
+    when the input was not UTF-8), so only the outcome travels back.
+    """
     from .extraction import extract
 
-    out: dict[str, list] = {k: [] for k in ("id", "status", "error_type", "error", "doc", "text", "chars")}
+    docs_dir, texts_dir = Path(outdir) / "docs", Path(outdir) / "texts"
+    out: dict[str, list] = {k: [] for k in ("id", "status", "error_type", "error", "chars")}
     for i, path in enumerate(batch["path"]):
-        doc_json, text_out, error_type, error, chars = None, None, None, None, 0
+        doc_id, error_type, error, chars = batch["id"][i], None, None, 0
         try:
             report = read_report(path, max_bytes)
             chars = len(report.text)
-            doc = extract(report.text, year=batch["year"][i], place=batch["place"][i], level=batch["level"][i],
-                          province=batch["province"][i], report_id=batch["id"][i], source=batch["source"][i],
-                          encoding=report.encoding, input_sha256=report.sha256)
-            doc_json = doc.to_json(indent=None)
+            source = path
             if report.encoding != "utf-8":  # spans index the decoded text: keep it beside the output
-                text_out = report.text
-        except (GwrError, ValueError, TypeError, RecursionError, MemoryError) as exc:
+                texts_dir.mkdir(exist_ok=True)
+                source = str(texts_dir / f"{doc_id}.txt")
+                _write_atomic(Path(source), report.text)
+            doc = extract(report.text, year=batch["year"][i], place=batch["place"][i], level=batch["level"][i],
+                          province=batch["province"][i], report_id=doc_id, source=source,
+                          encoding=report.encoding, input_sha256=report.sha256)
+            _write_atomic(docs_dir / f"{doc_id}.json", doc.to_json() + "\n")
+        except (GwrError, ValueError, TypeError, RecursionError, MemoryError, OSError) as exc:
             error_type, error = type(exc).__name__, str(exc)
-        out["id"].append(batch["id"][i])
-        out["status"].append("failed" if error_type else "written")
-        out["error_type"].append(error_type)
-        out["error"].append(error)
-        out["doc"].append(doc_json)
-        out["text"].append(text_out)
-        out["chars"].append(chars)
+            (docs_dir / f"{doc_id}.json").unlink(missing_ok=True)
+        for key, value in (("id", doc_id), ("status", "failed" if error_type else "written"),
+                           ("error_type", error_type), ("error", error), ("chars", chars)):
+            out[key].append(value)
         if counter is not None:
             counter.add(chars)
     return out
@@ -157,7 +162,7 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, workers: int = 1
               progress: bool = True, save_dataset: bool = False) -> BatchResult:
     """Extract every report into `outdir`; resumable; returns the counts."""
     outdir = Path(outdir)
-    docs_dir, texts_dir = outdir / "docs", outdir / "texts"
+    docs_dir = outdir / "docs"
     docs_dir.mkdir(parents=True, exist_ok=True)
     corpus = load_corpus(inputs, metadata)
     result = BatchResult(total=len(corpus))
@@ -169,26 +174,18 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, workers: int = 1
     start = time.perf_counter()
     cache = outdir / ".gwr-cache"
     if todo:
-        mapped = _map(corpus.select(todo), workers, batch_size, max_bytes, progress, cache)
+        from .extraction import build_nlp
+
+        build_nlp()  # load once here: forked workers share it
+        mapped = _map(corpus.select(todo), outdir, workers, batch_size, max_bytes, progress, cache)
         for row in mapped:
             result.characters += row["chars"]
             if row["status"] == "failed":
                 result.failed += 1
                 result.failures.append({"id": row["id"], "path": paths[row["id"]],
                                         "error_type": row["error_type"], "error": row["error"]})
-                (docs_dir / f"{row['id']}.json").unlink(missing_ok=True)
-                continue
-            if row["text"] is not None:
-                texts_dir.mkdir(exist_ok=True)
-                text_path = texts_dir / f"{row['id']}.txt"
-                _write_atomic(text_path, row["text"])
-                doc = json.loads(row["doc"])
-                doc["report"]["source"] = str(text_path)
-                row_doc = json.dumps(doc, ensure_ascii=False, indent=1)
             else:
-                row_doc = json.dumps(json.loads(row["doc"]), ensure_ascii=False, indent=1)
-            _write_atomic(docs_dir / f"{row['id']}.json", row_doc + "\n")
-            result.written += 1
+                result.written += 1
         del mapped
     result.seconds = time.perf_counter() - start
     shutil.rmtree(cache, ignore_errors=True)
@@ -202,7 +199,7 @@ def _write_failures(path: Path, failures: list[dict]) -> None:
     _write_atomic(path, "".join(json.dumps(f, ensure_ascii=False) + "\n" for f in failures))
 
 
-def _map(corpus: datasets.Dataset, workers: int, batch_size: int, max_bytes: int, progress: bool,
+def _map(corpus: datasets.Dataset, outdir: Path, workers: int, batch_size: int, max_bytes: int, progress: bool,
          cache: Path) -> datasets.Dataset:
     """Dataset.map over the corpus, with one progress bar of documents and characters per second.
 
@@ -223,13 +220,13 @@ def _map(corpus: datasets.Dataset, workers: int, batch_size: int, max_bytes: int
             bar.start()
         return corpus.map(
             _extract_batch, batched=True, batch_size=batch_size, num_proc=workers if workers > 1 else None,
-            remove_columns=corpus.column_names, fn_kwargs={"max_bytes": max_bytes, "counter": counter},
+            remove_columns=corpus.column_names,
+            fn_kwargs={"outdir": str(outdir), "max_bytes": max_bytes, "counter": counter},
             load_from_cache_file=False, new_fingerprint=f"gwr-{time.time_ns()}",
             cache_file_name=str(cache / "extract.arrow"), writer_batch_size=16,
             features=datasets.Features({
                 "id": datasets.Value("string"), "status": datasets.Value("string"),
                 "error_type": datasets.Value("string"), "error": datasets.Value("string"),
-                "doc": datasets.Value("large_string"), "text": datasets.Value("large_string"),
                 "chars": datasets.Value("int64")}),
         )
     finally:

@@ -6,6 +6,7 @@ memory does not grow with the size of the corpus.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -13,8 +14,6 @@ from typing import Iterable, Iterator
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
-
-from schemas import Document
 
 _REPORT = [("report_id", pa.string()), ("place", pa.string()), ("level", pa.string()), ("province", pa.string()),
            ("year", pa.int32())]
@@ -31,47 +30,50 @@ QUANTITIES = pa.schema(_REPORT + _CONTEXT + [
 ROW_GROUP = 5000
 
 
-def section_paths(doc: Document) -> dict[str, tuple[str, str]]:
+def section_paths(sections: list[dict]) -> dict[str, tuple[str, str]]:
     """Section id -> (path of titles from the top, role)."""
-    by_id = {s.id: s for s in doc.sections}
+    by_id = {s["id"]: s for s in sections}
     out = {}
-    for s in doc.sections:
+    for s in sections:
         titles, cur, guard = [], s, 0
         while cur is not None and guard < 50:
-            titles.append(cur.title)
-            cur = by_id.get(cur.parent) if cur.parent else None
+            titles.append(cur["title"])
+            cur = by_id.get(cur["parent"]) if cur["parent"] else None
             guard += 1
-        out[s.id] = (" > ".join(reversed(titles)), s.role)
+        out[s["id"]] = (" > ".join(reversed(titles)), s["role"])
     return out
 
 
-def flatten(doc: Document) -> tuple[list[dict], list[dict]]:
-    """Commitment rows and quantity rows of one document."""
-    r = doc.report
-    report = {"report_id": r.id, "place": r.place, "level": r.level, "province": r.province, "year": r.year}
-    paths = section_paths(doc)
+def flatten(doc: dict) -> tuple[list[dict], list[dict]]:
+    """Commitment rows and quantity rows of one document (as written by gwr: JSON, already validated)."""
+    r = doc["report"]
+    report = {"report_id": r["id"], "place": r["place"], "level": r["level"], "province": r.get("province"),
+              "year": r["year"]}
+    paths = section_paths(doc["sections"])
     commitments, quantities = [], []
-    for c in doc.commitments:
-        path, role = paths.get(c.section, ("", None)) if c.section else ("", None)
-        context = {**report, "section_id": c.section, "section_path": path, "section_role": role,
-                   "commitment_id": c.id, "indicator": c.indicator, "action": c.action, "object": c.object,
-                   "strength": c.strength, "deadline_date": c.deadline.date if c.deadline else None,
-                   "deadline_precision": c.deadline.precision if c.deadline else None,
-                   "text": c.text, "start": c.span[0], "end": c.span[1]}
-        commitments.append({**context, "n_quantities": len(c.quantities)})
-        for q in c.quantities:
-            quantities.append({**context, "value": q.value, "value_max": q.value_max, "unit": q.unit,
-                               "base_value": q.base_value, "base_value_max": q.base_value_max,
-                               "base_unit": q.base_unit, "comparator": q.comparator, "kind": q.kind,
-                               "role": q.role, "quantity_text": q.text, "quantity_start": q.span[0],
-                               "quantity_end": q.span[1]})
+    for c in doc["commitments"]:
+        path, role = paths.get(c["section"], ("", None)) if c["section"] else ("", None)
+        deadline = c.get("deadline") or {}
+        context = {**report, "section_id": c["section"], "section_path": path, "section_role": role,
+                   "commitment_id": c["id"], "indicator": c["indicator"], "action": c["action"],
+                   "object": c["object"], "strength": c["strength"],
+                   "deadline_date": dt.date.fromisoformat(deadline["date"]) if deadline else None,
+                   "deadline_precision": deadline.get("precision"),
+                   "text": c["text"], "start": c["span"][0], "end": c["span"][1]}
+        commitments.append({**context, "n_quantities": len(c["quantities"])})
+        for q in c["quantities"]:
+            quantities.append({**context, "value": q["value"], "value_max": q["value_max"], "unit": q["unit"],
+                               "base_value": q["base_value"], "base_value_max": q["base_value_max"],
+                               "base_unit": q["base_unit"], "comparator": q["comparator"], "kind": q["kind"],
+                               "role": q["role"], "quantity_text": q["text"], "quantity_start": q["span"][0],
+                               "quantity_end": q["span"][1]})
     return commitments, quantities
 
 
-def read_docs(paths: Iterable[Path]) -> Iterator[Document]:
+def read_docs(paths: Iterable[Path]) -> Iterator[dict]:
     for path in paths:
         if path.is_file():
-            yield Document.model_validate(json.loads(path.read_text(encoding="utf-8")))
+            yield json.loads(path.read_text(encoding="utf-8"))
 
 
 class _TableWriter:

@@ -52,6 +52,10 @@ Comparator = Literal["eq", "ge", "gt", "approx", "le", "lt", "range"]
 Precision = Literal["day", "month", "quarter", "half", "year"]
 
 
+def _unset(value: Any) -> bool:
+    return value is None
+
+
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
 
@@ -68,9 +72,9 @@ class Report(Model):
     annotated_regions: list[Span] | None = None
     # gwr's additions, left out of the JSON when unset: how the input was read,
     # the hash of its bytes (for resuming batches), and what the pipeline noticed
-    encoding: str | None = None
-    input_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
-    warnings: list[str] | None = None
+    encoding: str | None = Field(default=None, exclude_if=_unset)
+    input_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$", exclude_if=_unset)
+    warnings: list[str] | None = Field(default=None, exclude_if=_unset)
 
 
 class Noise(Model):
@@ -179,7 +183,7 @@ class Commitment(Model):
     strength: Literal["firm", "strive", "default"]
     quantities: list[Quantity] = []
     deadline: Deadline | None = None
-    implicit_deadline: dt.date | None = None
+    implicit_deadline: dt.date | None = Field(default=None, exclude_if=_unset)
 
 
 class Document(Model):
@@ -190,17 +194,8 @@ class Document(Model):
     commitments: list[Commitment] = []
 
     def to_json(self, indent: int | None = 1) -> str:
-        """The document as JSON; optional extras that are unset are left out."""
-        import json
-
-        data = self.model_dump(mode="json")
-        for extra in ("encoding", "input_sha256", "warnings"):
-            if data["report"].get(extra) is None:
-                data["report"].pop(extra, None)
-        for c in data["commitments"]:
-            if c.get("implicit_deadline") is None:
-                c.pop("implicit_deadline", None)
-        return json.dumps(data, ensure_ascii=False, indent=indent)
+        """The document as JSON; gwr's optional extras are left out when unset."""
+        return self.model_dump_json(indent=indent)
 
     def regions(self, text_length: int) -> list[tuple[int, int]]:
         regions = self.report.annotated_regions
