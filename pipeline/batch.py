@@ -113,7 +113,7 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
             report = read_report(path, max_bytes)
             chars = len(report.text)
             source = path
-            if report.encoding != "utf-8":  # spans index the decoded text: keep it beside the output
+            if report.converted:  # spans index the decoded text: keep it beside the output
                 texts_dir.mkdir(exist_ok=True)
                 source = str(texts_dir / f"{doc_id}.txt")
                 _write_atomic(Path(source), report.text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import regex
 from spacy.language import Language
 
-from .lexicon import lexicon
+from .lexicon import TIMEOUT, lexicon
 from .model import Analysis, CommitmentMatch, Region
 from .stage import Stage
 
@@ -26,7 +26,7 @@ def split_region(region: Region) -> list[CommitmentMatch]:
     text = region.paragraph.text
     out = []
     lex = lexicon()
-    for m in CLAUSE.finditer(text, region.start):
+    for m in CLAUSE.finditer(text, region.start, timeout=TIMEOUT):
         lo, hi = m.start(), m.end()
         while lo < hi and text[lo] in _TRIM:
             lo += 1
@@ -54,7 +54,11 @@ def quoted_ranges(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
 
 def analyse_clauses(a: Analysis, doc=None) -> None:
     for region in a.regions:
-        a.commitments.extend(split_region(region))
+        try:
+            a.commitments.extend(split_region(region))
+        except TimeoutError:
+            a.warnings.append(f"clause splitting gave up on the paragraph at offset {region.paragraph.start} "
+                              f"(regex time limit {TIMEOUT} s); no commitments taken from it")
 
 
 @Language.factory("gwr_clauses")

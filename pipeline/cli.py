@@ -84,7 +84,7 @@ def _extract_one(args: argparse.Namespace, path: Path) -> int:
         return 0
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
-    if report.encoding != "utf-8":  # spans index the decoded text: keep it beside the output
+    if report.converted:  # spans index the decoded text: keep it beside the output
         text_path = out.with_suffix(".txt")
         text_path.write_text(report.text, encoding="utf-8")
         doc.report.source = str(text_path)
@@ -141,9 +141,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="gwr", description="Government work reports -> structured, auditable data.")
     ap.add_argument("--debug", action="store_true", help="show tracebacks")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
     sub = ap.add_subparsers(dest="command", required=True)
 
-    ev = sub.add_parser("eval", help="score predictions against gold (files, or folders matched by report id)")
+    ev = sub.add_parser("eval", parents=[common],
+                        help="score predictions against gold (files, or folders matched by report id)")
     ev.add_argument("gold")
     ev.add_argument("pred")
     ev.add_argument("--json", metavar="FILE", help="write the figures as JSON")
@@ -152,7 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("-q", "--quiet", action="store_true", help="print the table only, not the errors")
     ev.set_defaults(func=cmd_eval)
 
-    ex = sub.add_parser("extract", help="extract reports: one file, or a folder/pattern/files in a batch")
+    ex = sub.add_parser("extract", parents=[common],
+                        help="extract reports: one file, or a folder/pattern/files in a batch")
     ex.add_argument("input", nargs="+", help="a report file; or folders, glob patterns or several files")
     ex.add_argument("-o", "--output", help="one file: write the JSON here and print a summary (default: JSON to "
                                            "stdout); a batch: the output folder")
@@ -172,7 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--id", help="report id (default: metadata, then the file name)")
     ex.set_defaults(func=cmd_extract)
 
-    cp = sub.add_parser("compare", help="places x years panel of one indicator from a batch's output folder")
+    cp = sub.add_parser("compare", parents=[common],
+                        help="places x years panel of one indicator from a batch's output folder")
     cp.add_argument("outdir")
     cp.add_argument("--indicator", help="an indicator id, e.g. gdp_growth")
     cp.add_argument("--format", choices=["md", "csv", "parquet"], default="md")
@@ -181,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("--list-indicators", action="store_true", help="indicators found, with their coverage")
     cp.set_defaults(func=cmd_compare)
 
-    sc = sub.add_parser("schema", help="print the JSON Schema of a gwr document")
+    sc = sub.add_parser("schema", parents=[common], help="print the JSON Schema of a gwr document")
     sc.set_defaults(func=cmd_schema)
     return ap
 

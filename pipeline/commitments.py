@@ -72,16 +72,17 @@ def split_enumeration(c: CommitmentMatch) -> list[CommitmentMatch]:
     """One commitment per 、-item when items carry their own quantities, or share one with 各."""
     text = c.para.text
     items = [(m.start(), m.end()) for m in _ITEM.finditer(text, c.lo, c.hi)]
-    if len(items) < 2:
+    if len(items) < 2 or not c.quantities:
         return [c]
-    counts = [sum(lo <= q.lo < hi for q in c.quantities) for lo, hi in items]
-    shared = [q for q in c.quantities if q.lo > items[-1][0] and text[q.lo - 1] == "各"]
-    if not shared and sum(n > 0 for n in counts) < 2:
+    starts = [q.lo for q in c.quantities]  # in text order
+    ranges = [(bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)) for lo, hi in items]
+    shared = [q for q in c.quantities[ranges[-1][0]:ranges[-1][1]] if text[q.lo - 1] == "各"]
+    if not shared and sum(b > a for a, b in ranges) < 2:
         return [c]
     out = []
-    for k, (lo, hi) in enumerate(items):
+    for (lo, hi), (a, b) in zip(items, ranges):
         lo = lo + len(text[lo:hi]) - len(text[lo:hi].lstrip())
-        own = [q for q in c.quantities if lo <= q.lo < hi and q not in shared]
+        own = [q for q in c.quantities[a:b] if q not in shared]
         start, end = c.para.span(lo, hi)
         item = CommitmentMatch(start, end, text[lo:hi], c.section, c.targets, para=c.para, lo=lo, hi=hi,
                                quantities=own + shared, deadline=c.deadline, strength=c.strength)

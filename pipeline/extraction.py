@@ -27,6 +27,7 @@ from .lexicon import jieba_user_dict
 from .model import Analysis, CommitmentMatch
 from .stage import Stage
 
+_HAN = regex.compile(r"\p{Han}")
 STAGES = ("gwr_layout", "gwr_sections", "gwr_clauses", "gwr_quantities", "gwr_deadlines",
           "gwr_commitments", "gwr_indicators", "gwr_spans")
 
@@ -112,6 +113,10 @@ def extract(text: str, *, year: int | None = None, place: str | None = None, lev
         raise TypeError(f"extract() takes the report as str, not {type(text).__name__}")
     doc, a = analyse(text, year)
     guessed_place, guessed_level = guess_place(text, a)
+    if not _HAN.search(text):
+        a.warnings.append("no Chinese text: this does not look like a government work report")
+    elif not a.headings and not any(r.targets for r in a.regions):
+        a.warnings.append("no sections and no main-targets paragraph found: is this a government work report?")
     if a.year is None:
         a.warnings.append("no year given or found in the text; year set to 1949, the schema's minimum")
     elif year is None:

@@ -45,8 +45,13 @@ class InputTooLargeError(InputError):
 @dataclass(frozen=True)
 class ReportText:
     text: str
-    encoding: str
+    encoding: str  # e.g. "utf-8", "gb18030", "utf-16 (BOM)", "utf-8, html"
     sha256: str  # of the file's bytes
+
+    @property
+    def converted(self) -> bool:
+        """The text is not the file's bytes read as UTF-8, so it must be kept beside the output."""
+        return self.encoding != "utf-8"
 
 
 def decode(data: bytes, name: str = "<input>", max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
@@ -54,8 +59,15 @@ def decode(data: bytes, name: str = "<input>", max_bytes: int = DEFAULT_MAX_BYTE
     if len(data) > max_bytes:
         raise InputTooLargeError(f"{name}: {len(data):,} bytes is over the limit of {max_bytes:,} bytes "
                                  "(raise it with --max-bytes)")
-    if not data.strip():
+    if not data:
         raise EmptyInputError(f"{name}: the file is empty")
+    text, encoding = _decode(data, name)
+    if not text.strip():
+        raise EmptyInputError(f"{name}: the file holds only white space")
+    return text, encoding
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -65,13 +77,21 @@ def decode(data: bytes, name: str = "<input>", max_bytes: int = DEFAULT_MAX_BYTE
                                     f"at byte {exc.start}") from None
     if b"\x00" in data[:4096]:
         raise BinaryInputError(f"{name}: binary data (NUL bytes), not a text file")
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    try:
+        text = data.decode("utf-8")
         if _looks_like_text(text):
-            return text, encoding
+            return text, "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+            text = data[:exc.start].decode("utf-8")  # a file cut inside its last character
+            if _looks_like_text(text):
+                return text, f"utf-8 (truncated: last {len(data) - exc.start} byte(s) dropped)"
+    try:
+        text = data.decode("gb18030")
+        if _looks_like_text(text):
+            return text, "gb18030"
+    except UnicodeDecodeError:
+        pass
     raise DecodingError(f"{name}: neither UTF-8 nor GB18030 text (undecodable bytes or binary data)")
 
 
@@ -93,4 +113,57 @@ def read_report(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReportT
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
     text, encoding = decode(data, str(path), max_bytes)
+    if looks_like_html(text):
+        text, encoding = html_to_text(text), f"{encoding}, html"
+        if not text.strip():
+            raise EmptyInputError(f"{path}: an HTML page with no visible text")
     return ReportText(text, encoding, hashlib.sha256(data).hexdigest())
+
+
+_HTML_SNIFF = regex.compile(r"^\s*(?:<!DOCTYPE\s+html|<html\b|<\?xml[^>]*>\s*<html\b)|<(?:body|div|p|br)\b[^>]*>",
+                            regex.IGNORECASE)
+_BLOCK = frozenset("address article aside blockquote body br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 "
+                   "h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul".split())
+_SKIP = frozenset("script style noscript head template svg iframe object".split())
+
+
+def looks_like_html(text: str) -> bool:
+    return bool(_HTML_SNIFF.search(text[:4096]))
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML page: scripts and styles dropped, block elements as line breaks,
+    entities decoded. Spans then index this text, which is written beside the output."""
+    from html.parser import HTMLParser
+
+    class _Text(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+            self.skip = 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag in _SKIP:
+                self.skip += 1
+            elif tag in _BLOCK:
+                self.parts.append("\n")
+
+        def handle_endtag(self, tag):
+            if tag in _SKIP:
+                self.skip = max(0, self.skip - 1)
+            elif tag in _BLOCK:
+                self.parts.append("\n")
+
+        def handle_startendtag(self, tag, attrs):
+            if tag in _BLOCK:
+                self.parts.append("\n")
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.parts.append(data.replace("\r", "").replace("\n", " "))
+
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    lines = [line.strip(" \t\u00a0") for line in "".join(parser.parts).split("\n")]
+    return "\n".join(line for line in lines if line) + "\n"

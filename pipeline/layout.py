@@ -24,7 +24,7 @@ def heading_style(content: str):
     """(style, ordinal text, match end) when the line starts with a heading numbering."""
     for style in lexicon().heading_styles:
         m = style.pattern.match(content)
-        if m and (m.end() < len(content) or style.resets):
+        if m and (style.resets or _HAN.search(content, m.end())):
             return style, m.group(1), m.end()
     return None
 

@@ -9,19 +9,22 @@ periods, slogans, quotes, dates), `kind` (change or level) and `role`
 
 from __future__ import annotations
 
+import bisect
+
 import regex
 from spacy.language import Language
 
 from schemas import resolve_unit, tables
 
 from .clauses import quoted_ranges
-from .lexicon import lexicon
+from .lexicon import TIMEOUT, lexicon
 from .model import Analysis, CommitmentMatch, QuantityMatch
 from .stage import Stage
 
 _ASCII_DIGIT = regex.compile(r"[0-9０-９]")
 _YEAR_NUMBER = regex.compile(r"^(?:19|20)[0-9]{2}$")
 _JOIN = "和、与及"
+_MAX_DIGITS = 16
 #: Units whose quantity, written before a noun, describes each object (240小时过境免签, 100米内站点).
 _ATTRIBUTE_UNITS = frozenset({"hour", "minute", "day", "m", "km", "year"})
 _COUNTED = frozenset({"count", "person", "household", "person_time"})
@@ -53,11 +56,13 @@ def find_quantities(text: str, lo: int, hi: int) -> list[QuantityMatch]:
     lex = lexicon()
     quotes = quoted_ranges(text, lo, hi)
     found: list[QuantityMatch] = []
-    for m in lex.quantity_re.finditer(text, lo, hi, timeout=None):
+    for m in lex.quantity_re.finditer(text, lo, hi, timeout=TIMEOUT):
         unit = m.group("unit1") or m.group("unit2")
         if not unit:
             continue
         num = m.group("num")
+        if len(num) > _MAX_DIGITS:  # a digit string this long is a code or debris, not an amount
+            continue
         chinese = not _ASCII_DIGIT.match(num)
         if any(qs <= m.start("num") < qe for qs, qe in quotes) or _fused(text, m, chinese):
             continue
@@ -88,10 +93,13 @@ def _share_comparators(text: str, found: list[QuantityMatch]) -> None:
 
 
 def classify(text: str, c: CommitmentMatch) -> None:
-    """Set kind and role of each quantity of a clause."""
+    """Set kind and role of each quantity of a clause (quantities in text order)."""
+    words = [(m.end(), m.group(0)) for m in lexicon().change_re.finditer(text, c.lo, c.hi)]
+    ends = [e for e, _ in words]
     for i, q in enumerate(c.quantities):
         base = resolve_unit(q.unit)[0].base_unit
-        q.kind = _kind(text, c.lo, q, base)
+        k = bisect.bisect_right(ends, q.lo)
+        q.kind = _kind(text, c.lo, q, base, words[k - 1][1] if k else None)
         if i and q.lo == c.quantities[i - 1].hi + 1 and text[q.lo - 1] in _JOIN:
             q.kind = c.quantities[i - 1].kind  # 分别再提高30元和5元: both are changes
         q.role = "qualifier" if _is_qualifier(text, c, i, base) else "target"
@@ -99,7 +107,7 @@ def classify(text: str, c: CommitmentMatch) -> None:
             q.comparator_words = _distant_comparator(text, c.lo, q)
 
 
-def _kind(text: str, lo: int, q: QuantityMatch, base: str) -> str:
+def _kind(text: str, lo: int, q: QuantityMatch, base: str, last_word: str | None) -> str:
     """change: the quantity is a change of the indicator (增长8%, 提高0.5个百分点, 再提高20元).
 
     For a percentage the last change or level word before it in the clause
@@ -108,9 +116,8 @@ def _kind(text: str, lo: int, q: QuantityMatch, base: str) -> str:
     """
     lex = lexicon()
     if base in ("percent", "pp", "times"):
-        words = [m.group(0) for m in lex.change_re.finditer(text, lo, q.lo)]
-        if words:
-            return lex.change_kind[words[-1]]
+        if last_word is not None:
+            return lex.change_kind[last_word]
         return "change" if base == "pp" else "level"
     m = lex.change_adjacent_re.search(text[max(lo, q.lo - 8):q.lo])
     return "change" if m and lex.change_kind.get(m.group(1)) == "change" else "level"
@@ -132,7 +139,7 @@ def _is_qualifier(text: str, c: CommitmentMatch, i: int, base: str) -> bool:
         return False
     threshold = any(tables().comparators[w][0] in ("ge", "gt", "le", "lt") for w in q.comparator_words
                     if tables().comparators[w][1] == "after") or q.number_max is not None
-    later = any(other.lo > q.hi for other in c.quantities[i + 1:])
+    later = i + 1 < len(c.quantities)
     if base == "percent":  # 60%以上的机构达标: a share of the objects is the target itself
         return later
     return threshold or later or base in _ATTRIBUTE_UNITS
@@ -140,7 +147,12 @@ def _is_qualifier(text: str, c: CommitmentMatch, i: int, base: str) -> bool:
 
 def analyse_quantities(a: Analysis, doc=None) -> None:
     for c in a.commitments:
-        c.quantities = find_quantities(c.para.text, c.lo, c.hi)
+        try:
+            c.quantities = find_quantities(c.para.text, c.lo, c.hi)
+        except TimeoutError:
+            a.warnings.append(f"quantity matching gave up on the clause at offset {c.start} "
+                              f"(regex time limit {TIMEOUT} s)")
+            c.quantities = []
         classify(c.para.text, c)
 
 

@@ -1,0 +1,176 @@
+"""Bad input, encodings, HTML, offset-stable normalisation, pathological text, and properties
+that hold for any text (hypothesis)."""
+
+from __future__ import annotations
+
+import codecs
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline import extract
+from pipeline.cli import main
+from pipeline.inputs import (
+    BinaryInputError,
+    DecodingError,
+    EmptyInputError,
+    InputTooLargeError,
+    read_report,
+)
+from schemas import validate_document
+from tests.conftest import ROOT
+
+SEED = ROOT / "corpus" / "zhengzhou-2025.txt"
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+HTML_PAGE = ("<!DOCTYPE html><html><head><title>x</title><script>var a = '增长9%';</script>"
+             "<style>p{color:red}</style></head><body><h1>某市2025年政府工作报告</h1>"
+             "<p>主要预期目标是：地区生产总值增长6%左右，城镇新增就业8万人以上&amp;其他。</p>"
+             "<div>（一）扩大有效投资。<br>实施重点项目500个。</div></body></html>")
+
+BAD_INPUTS = [
+    # name, bytes, expected error type (or None) and message part, or the encoding read
+    ("empty", b"", EmptyInputError, "the file is empty"),
+    ("whitespace only", " \n\t\u3000\n".encode(), EmptyInputError, "the file holds only white space"),
+    ("binary", bytes(range(256)) * 8, BinaryInputError, "binary data (NUL bytes), not a text file"),
+    ("undecodable", bytes(range(1, 256)) * 8, DecodingError, "neither UTF-8 nor GB18030 text"),
+    ("truncated UTF-8", SEED.read_bytes()[:-2], None, "utf-8 (truncated: last 1 byte(s) dropped)"),
+    ("GBK", SEED_TEXT.encode("gbk"), None, "gb18030"),
+    ("UTF-16 with BOM", SEED_TEXT.encode("utf-16"), None, "utf-16 (BOM)"),
+    ("UTF-8 with BOM", codecs.BOM_UTF8 + SEED.read_bytes(), None, "utf-8 (BOM)"),
+    ("HTML page", HTML_PAGE.encode(), None, "utf-8, html"),
+    ("HTML without text", b"<html><body><script>x()</script></body></html>", EmptyInputError,
+     "an HTML page with no visible text"),
+]
+
+
+@pytest.mark.parametrize("data,error,message", [b[1:] for b in BAD_INPUTS], ids=[b[0] for b in BAD_INPUTS])
+def test_bad_inputs(tmp_path, data, error, message):
+    path = tmp_path / "report.txt"
+    path.write_bytes(data)
+    if error is not None:
+        with pytest.raises(error) as info:
+            read_report(path)
+        assert str(info.value) == f"{path}: {message}" or message in str(info.value)
+        return
+    report = read_report(path)
+    assert report.encoding == message
+    doc = extract(report.text, year=2025)
+    validate_document(json.loads(doc.to_json()), report.text)
+    assert doc.commitments and doc.commitments[0].quantities[0].value == 6
+
+
+def test_huge_file_is_refused_with_its_size(tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_bytes(SEED.read_bytes() * 3)
+    with pytest.raises(InputTooLargeError, match=r"big.txt: 36,570 bytes is over the limit of 20,000 bytes"):
+        read_report(path, max_bytes=20_000)
+
+
+def test_html_keeps_visible_text_only():
+    from pipeline.inputs import html_to_text
+
+    assert html_to_text(HTML_PAGE) == ("某市2025年政府工作报告\n主要预期目标是：地区生产总值增长6%左右，城镇新增就业8万人以上&其他。\n"
+                                       "（一）扩大有效投资。\n实施重点项目500个。\n")
+
+
+def test_not_a_report_gives_an_empty_document_with_a_warning():
+    for text in ("", "An English text about nothing in particular.\n", "1\t2\t3\n4\t5\t6\n"):
+        doc = extract(text)
+        assert (doc.sections, doc.commitments) == ([], [])
+        assert doc.report.warnings[0] == "no Chinese text: this does not look like a government work report"
+
+
+def test_cli_bad_input_is_one_line_with_its_own_exit_code(tmp_path, capsys):
+    path = tmp_path / "x.txt"
+    path.write_bytes(b"\x00\x01\x02" * 100)
+    assert main(["extract", str(path)]) == 3
+    err = capsys.readouterr().err
+    assert err == f"gwr extract: BinaryInputError: {path}: binary data (NUL bytes), not a text file\n"
+    with pytest.raises(BinaryInputError):
+        main(["extract", str(path), "--debug"])
+
+
+def test_html_input_writes_its_text_beside_the_output(tmp_path, capsys):
+    page = tmp_path / "page.html"
+    page.write_text(HTML_PAGE, encoding="utf-8")
+    out = tmp_path / "page.json"
+    assert main(["extract", str(page), "-o", str(out), "--year", "2025"]) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    text = (tmp_path / "page.txt").read_text(encoding="utf-8")
+    assert doc["report"]["source"] == str(tmp_path / "page.txt") and doc["report"]["encoding"] == "utf-8, html"
+    validate_document(doc, text)
+    assert [c["text"] for c in doc["commitments"]] == ["地区生产总值增长6%左右", "城镇新增就业8万人以上&其他",
+                                                      "实施重点项目500个"]
+
+
+# -- normalisation never moves offsets -------------------------------------------------------
+def _commitments(text: str) -> list[tuple]:
+    doc = extract(text, year=2025)
+    validate_document(json.loads(doc.to_json()), text)
+    return [(c.text, [(q.value, q.base_unit, q.comparator) for q in c.quantities]) for c in doc.commitments]
+
+
+def test_windows_line_breaks_give_the_same_commitments():
+    assert _commitments(SEED_TEXT.replace("\n", "\r\n")) == _commitments(SEED_TEXT)
+
+
+def test_wide_and_odd_spaces_are_handled_in_place():
+    plain = "某市2025年政府工作报告\n\n主要预期目标是：地区生产总值增长6%左右，新增就业8万人。\n"
+    odd = "某市2025年政府工作报告\n\n\u3000\u3000主要预期目标是：地区生产总值增长６％左右，新增就业８万人。\u00a0\n"
+    got = _commitments(odd)
+    assert [(q[0], q[1]) for _, qs in got for q in qs] == [(6, "percent"), (8, "person")]
+    assert [[q for q in qs] for _, qs in got] == [[q for q in qs] for _, qs in _commitments(plain)]
+
+
+# -- pathological text (sizes kept small here; scripts/benchmark_pathological.py times big ones) --
+def test_long_digit_run_is_not_a_quantity():
+    text = "主要预期目标是：地区生产总值增长" + "1" * 20000 + "%，新增就业8万人。\n"
+    assert _commitments(text) == [("地区生产总值增长" + "1" * 20000 + "%", []), ("新增就业8万人", [(8, "person", "eq")])]
+
+
+def test_long_enumeration_and_unpunctuated_text():
+    text = "主要预期目标是：新增" + "、" * 20000 + "企业10家。\n" + "建设" * 50000 + "\n"
+    assert _commitments(text) == [("新增" + "、" * 20000 + "企业10家", [(10, "count", "eq")])]
+
+
+# -- properties over arbitrary and report-like text -----------------------------------------------
+FRAGMENTS = [line for line in SEED_TEXT.split("\n") if line.strip()] + [
+    "一、2024年工作回顾", "（一）扩大有效投资。", "1. 突出扩大内需", "# 2025", "第二部分 重点工作",
+    "主要预期目标是：", "地区生产总值增长5%—5.5%，", "6月底前建成", "“十四五”", "各1个以上",
+    "\u3000", "\r", "、", "，", "。", "50亿元一100亿元", "１２３", "两万人", "<p>", "&amp;"]
+
+
+def _check(text: str) -> None:
+    doc = extract(text)
+    data = json.loads(doc.to_json())
+    validate_document(data, text)  # spans, texts, base_value = value x magnitude, enums
+    headings = sorted(s.heading for s in doc.sections)
+    assert all(a[1] <= b[0] for a, b in zip(headings, headings[1:])), "headings overlap"
+    by_parent: dict = {}
+    for s in doc.sections:
+        by_parent.setdefault(s.parent, []).append(s.body)
+    for bodies in by_parent.values():
+        bodies.sort()
+        assert all(a[1] <= b[0] for a, b in zip(bodies, bodies[1:])), "sibling sections overlap"
+    sections = {s.id: s for s in doc.sections}
+    for c in doc.commitments:
+        s = sections.get(c.section)
+        inside_body = s is not None and s.body[0] <= c.span[0] and c.span[1] <= s.body[1]
+        line_start = text.rfind("\n", 0, c.span[0]) + 1
+        in_targets = "预期目标" in text[max(0, line_start - 2000):c.span[0]]
+        assert inside_body or in_targets, c.text
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=400))
+def test_any_text(text):
+    _check(text)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=30), st.lists(st.sampled_from(["\n", "\n\n", "", " "]),
+                                                                   min_size=30, max_size=30))
+def test_report_like_text(parts, seps):
+    _check("".join(p + s for p, s in zip(parts, seps)))
