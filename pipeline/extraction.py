@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 
 from schemas import Commitment, Deadline, Document, Noise, Quantity, Report, Section
 
-from . import clauses, commitments, deadlines, indicators, layout, quantities, sections  # noqa: F401  (factories)
+from . import clauses, commitments, deadlines, indicators, layout, quantities, sections, tokenizer  # noqa: F401  (registered)
 from .lexicon import jieba_user_dict
 from .model import Analysis, CommitmentMatch
 from .stage import Stage
@@ -61,13 +61,14 @@ def build_nlp() -> Language:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "gwr.ChineseJieba.v1"}}})
     segmenter = jieba.Tokenizer()  # our own, so the verb lexicon does not change the user's jieba
     segmenter.initialize()
     for line in jieba_user_dict().splitlines():
         word, freq, tag = line.split(" ")
         segmenter.add_word(word, int(freq), tag)
     nlp.tokenizer.jieba_seg = segmenter
+    nlp.max_length = 100_000_000  # no parser or NER here; input size is limited by --max-bytes instead
     for name in STAGES:
         nlp.add_pipe(name)
     return nlp

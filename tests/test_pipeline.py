@@ -171,3 +171,17 @@ def test_cli_extract_prints_json_or_writes_a_file(tmp_path, capsys):
 def test_known_miss_elided_verb_after_attributive_verbs():
     pred, _ = run("zhengzhou-2025")
     assert next(c for c in pred.commitments if c.text == "来郑留郑高校毕业生20万人以上").action == ""
+
+
+@pytest.mark.parametrize("report_id", ["zhengzhou-2025", "county-hailar-2018", "national-china-2024"])
+def test_linear_tokenizer_matches_spacys_own(report_id):
+    """gwr.ChineseJieba.v1 only replaces spaCy's quadratic alignment: same tokens, same spaces."""
+    import spacy
+
+    nlp = build_nlp()
+    reference = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    reference.tokenizer.jieba_seg = nlp.tokenizer.jieba_seg
+    text = (CORPUS / f"{report_id}.txt").read_text(encoding="utf-8")
+    text = " " + text.replace("\n", "\r\n") + "  a  b \u3000 c  "
+    ours = [(t.text, t.whitespace_) for t in nlp.make_doc(text)]
+    assert ours == [(t.text, t.whitespace_) for t in reference.make_doc(text)]
