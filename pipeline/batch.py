@@ -120,7 +120,7 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
             doc = extract(report.text, year=batch["year"][i], place=batch["place"][i], level=batch["level"][i],
                           province=batch["province"][i], report_id=doc_id, source=source,
                           encoding=report.encoding, input_sha256=report.sha256)
-            _write_atomic(docs_dir / f"{doc_id}.json", doc.to_json() + "\n")
+            _write_atomic(docs_dir / f"{doc_id}.json", doc.to_json(indent=None) + "\n")
         except (GwrError, ValueError, TypeError, RecursionError, MemoryError, OSError) as exc:
             error_type, error = type(exc).__name__, str(exc)
             (docs_dir / f"{doc_id}.json").unlink(missing_ok=True)

@@ -41,6 +41,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if scores.errors and not args.quiet:
         print(f"\n{len(scores.errors)} error(s):")
         print(format_errors(scores.errors))
+    if args.html:
+        _eval_html(args, scores)
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     bars = _parse_bars(args.min or [], set(figures))
@@ -130,7 +132,39 @@ def cmd_compare(args: argparse.Namespace) -> int:
             print(table, end="")
     if args.plot:
         plot(places, years, cells, Path(args.plot), args.indicator)
+    if args.html:
+        from .compare import write_html
+
+        write_html(args.outdir, args.indicator, places, years, cells, Path(args.html))
     return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from schemas import load_document
+
+    from .html import show_page
+
+    doc, text = load_document(args.doc)
+    if text is None:
+        print(f"gwr show: {args.doc}: its source text {doc.report.source!r} was not found", file=sys.stderr)
+        return EXIT_INPUT
+    out = Path(args.output)
+    out.write_text(show_page(doc, text), encoding="utf-8")
+    print(f"{doc.report.id}: {len(doc.commitments)} commitments highlighted -> {out}")
+    return 0
+
+
+def _eval_html(args: argparse.Namespace, scores) -> None:
+    from schemas import load_document
+
+    from .evaluate import format_table
+    from .html import eval_page
+
+    if Path(args.gold).is_dir():
+        raise SystemExit("gwr eval: --html takes one gold file and one prediction file")
+    gold, text = load_document(args.gold)
+    pred, _ = load_document(args.pred, text=text)
+    Path(args.html).write_text(eval_page(gold, pred, text, scores, format_table(scores)), encoding="utf-8")
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -153,6 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--min", action="append", metavar="NAME=VALUE",
                     help="exit 1 when a figure is below VALUE (e.g. targets.f=0.95); repeatable")
     ev.add_argument("-q", "--quiet", action="store_true", help="print the table only, not the errors")
+    ev.add_argument("--html", metavar="PAGE.html", help="also write gold and prediction side by side, every "
+                                                          "difference marked (two files only)")
     ev.set_defaults(func=cmd_eval)
 
     ex = sub.add_parser("extract", parents=[common],
@@ -184,7 +220,14 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("-o", "--output", help="write the table here (default: stdout; parquet: INDICATOR.parquet)")
     cp.add_argument("--plot", metavar="FILE.png", help="also plot the indicator across places and years")
     cp.add_argument("--list-indicators", action="store_true", help="indicators found, with their coverage")
+    cp.add_argument("--html", metavar="PAGE.html", help="also write the table as a page whose cells link to "
+                                                          "their clauses (report pages go to pages/ beside it)")
     cp.set_defaults(func=cmd_compare)
+
+    sh = sub.add_parser("show", parents=[common], help="a page of one document's text with every item highlighted")
+    sh.add_argument("doc", help="a gwr document (JSON); its report.source text must be readable")
+    sh.add_argument("-o", "--output", required=True, metavar="PAGE.html")
+    sh.set_defaults(func=cmd_show)
 
     sc = sub.add_parser("schema", parents=[common], help="print the JSON Schema of a gwr document")
     sc.set_defaults(func=cmd_schema)

@@ -24,6 +24,7 @@ class Cell:
     value: str  # the normalised target as written, e.g. "6 ≈", "≥ 8", "4.5–5"
     number: float | None  # for plots: the value, or a range's midpoint
     report_id: str
+    commitment_id: str
     start: int  # the clause's offsets in the report text
     end: int
     text: str
@@ -62,11 +63,12 @@ def panel(outdir: str | Path, indicator: str) -> tuple[list[str], list[int], dic
             continue
         number = q["value"] if q["value_max"] is None else (q["value"] + q["value_max"]) / 2
         cells[key] = Cell(format_target(q["value"], q["value_max"], q["comparator"], q["unit"]), number,
-                          q["report_id"], q["start"], q["end"], q["text"])
+                          q["report_id"], q["commitment_id"], q["start"], q["end"], q["text"])
     for c in sorted(commitments, key=lambda r: (r["report_id"], r["start"])):
         key = (c["place"] or c["report_id"], c["year"])
         if c["indicator"] == indicator and c["n_quantities"] == 0 and key not in cells:
-            cells[key] = Cell(f"“{c['text']}”", None, c["report_id"], c["start"], c["end"], c["text"])
+            cells[key] = Cell(f"“{c['text']}”", None, c["report_id"], c["commitment_id"], c["start"], c["end"],
+                              c["text"])
     if not cells and indicator not in {r["indicator"] for r in commitments}:
         raise CompareError(f"no commitment in {outdir} has indicator {indicator!r} (see --list-indicators)")
     places = sorted({p for p, _ in cells})
@@ -155,3 +157,23 @@ def plot(places, years, cells, path: Path, indicator: str) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
+
+
+def write_html(outdir: str | Path, indicator: str, places, years, cells, path: Path) -> None:
+    """The panel as a page, with a show page per report in `pages/` beside it; cells link to clauses."""
+    from schemas import load_document
+
+    from .html import compare_page, show_page
+
+    pages = path.parent / "pages"
+    pages.mkdir(parents=True, exist_ok=True)
+    links = {}
+    for report_id in sorted({c.report_id for c in cells.values()}):
+        doc, text = load_document(Path(outdir) / "docs" / f"{report_id}.json")
+        if text is None:
+            continue
+        (pages / f"{report_id}.html").write_text(show_page(doc, text), encoding="utf-8")
+    for key, cell in cells.items():
+        if (pages / f"{cell.report_id}.html").is_file():
+            links[key] = f"pages/{cell.report_id}.html#{cell.commitment_id}"
+    path.write_text(compare_page(indicator, places, years, cells, links), encoding="utf-8")
