@@ -117,9 +117,10 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
                 texts_dir.mkdir(exist_ok=True)
                 source = str(texts_dir / f"{doc_id}.txt")
                 _write_atomic(Path(source), report.text)
+            notes = [f"no metadata row: {_guessed(batch, i)} read from the file name"] if batch["guessed"][i] else []
             doc = extract(report.text, year=batch["year"][i], place=batch["place"][i], level=batch["level"][i],
                           province=batch["province"][i], report_id=doc_id, source=source,
-                          encoding=report.encoding, input_sha256=report.sha256)
+                          encoding=report.encoding, input_sha256=report.sha256, notes=notes)
             _write_atomic(docs_dir / f"{doc_id}.json", doc.to_json(indent=None) + "\n")
         except (GwrError, ValueError, TypeError, RecursionError, MemoryError, OSError) as exc:
             error_type, error = type(exc).__name__, str(exc)
@@ -130,6 +131,11 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
         if counter is not None:
             counter.add(chars)
     return out
+
+
+def _guessed(batch: dict[str, list], i: int) -> str:
+    facts = [f"{k}={batch[k][i]}" for k in ("level", "year") if batch[k][i] is not None]
+    return ", ".join(facts) if facts else "nothing"
 
 
 def _previous_hashes(docs_dir: Path) -> dict[str, str]:

@@ -77,10 +77,12 @@ def _extract_one(args: argparse.Namespace, path: Path) -> int:
     meta = meta_for(path)
     report = read_report(path, args.max_bytes)
     source = str(path)  # the text the spans index (metadata's `source` is provenance)
+    notes = [f"no metadata row: {meta.level or 'no level'}, {meta.year or 'no year'} read from the file name"] \
+        if meta.guessed and (meta.level or meta.year) else []
     doc = extract(report.text, year=args.year or meta.year, place=args.place or meta.place,
                   level=args.level or meta.level, province=args.province or meta.province,
                   report_id=args.id or meta.id, source=source, encoding=report.encoding,
-                  input_sha256=report.sha256)
+                  input_sha256=report.sha256, notes=notes)
     if args.output is None:
         print(doc.to_json())
         return 0

@@ -102,17 +102,19 @@ def guess_place(text: str, a: Analysis) -> tuple[str, str | None]:
 
 def extract(text: str, *, year: int | None = None, place: str | None = None, level: str | None = None,
             province: str | None = None, report_id: str = "report", source: str = "",
-            encoding: str | None = None, input_sha256: str | None = None) -> Document:
+            encoding: str | None = None, input_sha256: str | None = None,
+            notes: list[str] | None = None) -> Document:
     """Extract the ANNOTATION.md document of one report text.
 
     `year`, `place`, `level` and `province` come from the caller when known
     (metadata); otherwise the year is read from the title, dateline or
     headings and the place from the title, and what was guessed is noted in
-    `report.warnings`.
+    `report.warnings`, after the caller's own `notes`.
     """
     if not isinstance(text, str):
         raise TypeError(f"extract() takes the report as str, not {type(text).__name__}")
     doc, a = analyse(text, year)
+    a.warnings[:0] = notes or []
     guessed_place, guessed_level = guess_place(text, a)
     if not _HAN.search(text):
         a.warnings.append("no Chinese text: this does not look like a government work report")

@@ -96,6 +96,16 @@ def test_corpus_reads_metadata_or_guesses_from_the_file_name(tmp_path):
     assert (rows["bj-2026"]["place"], rows["bj-2026"]["year"], rows["bj-2026"]["guessed"]) == ("北京市", 2026, False)
     assert (rows["city-wuhan-2024"]["level"], rows["city-wuhan-2024"]["year"],
             rows["city-wuhan-2024"]["guessed"]) == ("city", 2024, True)
+    out = tmp_path / "out"
+    run_batch([folder], out, progress=False)
+    wuhan = json.loads((out / "docs" / "city-wuhan-2024.json").read_text(encoding="utf-8"))["report"]
+    assert (wuhan["place"], wuhan["level"], wuhan["year"]) == ("武汉市", "city", 2024)
+    assert wuhan["warnings"] == ["no metadata row: level=city, year=2024 read from the file name",
+                                 "no sections and no main-targets paragraph found: is this a government work report?",
+                                 "place 武汉市 read from the title"]
+    beijing = json.loads((out / "docs" / "bj-2026.json").read_text(encoding="utf-8"))["report"]
+    assert (beijing["place"], beijing["year"]) == ("北京市", 2026)
+    assert beijing["warnings"] == ["no sections and no main-targets paragraph found: is this a government work report?"]
 
 
 SYNTHETIC = {
