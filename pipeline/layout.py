@@ -138,8 +138,8 @@ def _join(text: str, lines: list[tuple[Line, bool]]) -> list[Paragraph]:
     pieces: list[tuple[int, int]] = []
     open_ended = False
     for line, heading in lines:
-        if pieces and open_ended and not heading:
-            pieces.append((line.start, line.end))
+        if pieces and open_ended and not heading and not text[pieces[-1][1]:line.start].strip():
+            pieces.append((line.start, line.end))  # only white space between: a layout break
         else:
             if pieces:
                 paragraphs.append(Paragraph.join(text, pieces))

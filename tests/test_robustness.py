@@ -174,3 +174,12 @@ def test_any_text(text):
                                                                    min_size=30, max_size=30))
 def test_report_like_text(parts, seps):
     _check("".join(p + s for p, s in zip(parts, seps)))
+
+
+def test_a_paragraph_never_joins_across_a_noise_line():
+    """Found by hypothesis: a line left open before a masthead line was joined to the prose after it,
+    so a clause's span took in the masthead."""
+    text = "（一）扩大有效投资。# 2025\n政府工作报告摘编\n做好今年政府工作，实施重点项目500个。\n"
+    doc = extract(text, year=2025)
+    validate_document(json.loads(doc.to_json()), text)
+    assert [c.text for c in doc.commitments] == ["做好今年政府工作", "实施重点项目500个"]
