@@ -80,8 +80,11 @@ def split_enumeration(c: CommitmentMatch) -> list[CommitmentMatch]:
     if not shared and sum(b > a for a, b in ranges) < 2:
         return [c]
     out = []
-    for (lo, hi), (a, b) in zip(items, ranges):
+    non_commitment = lexicon().non_commitment
+    for k, ((lo, hi), (a, b)) in enumerate(zip(items, ranges)):
         lo = lo + len(text[lo:hi]) - len(text[lo:hi].lstrip())
+        if k and non_commitment.match(text, lo, hi):  # …28.5万亿元、比上年增加1.1万亿元: a restatement
+            continue
         own = [q for q in c.quantities[a:b] if q not in shared]
         start, end = c.para.span(lo, hi)
         item = CommitmentMatch(start, end, text[lo:hi], c.section, c.targets, para=c.para, lo=lo, hi=hi,

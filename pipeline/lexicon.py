@@ -63,6 +63,7 @@ class Lexicon:
     fused_after: regex.Pattern
     fused_cn_after: regex.Pattern
     fused_after_unit: regex.Pattern
+    comparator_guard: dict[str, str]
     deadline_re: regex.Pattern
     indicators: tuple["IndicatorRule", ...]
     indicator_any: regex.Pattern
@@ -172,6 +173,7 @@ def lexicon() -> Lexicon:
                                               if k == "cn_after")),
         fused_after_unit=regex.compile("|".join(f"(?:{p})" for k, p in _data("fused_numbers.tsv", 2)
                                                 if k == "after_unit")),
+        comparator_guard={w: chars for w, chars in _data("comparator_guards.tsv", 2)},
         deadline_re=_deadline_pattern(),
         indicators=_indicators(),
         indicator_any=regex.compile("|".join(f"(?:{r.pattern.pattern})" for r in _indicators())),

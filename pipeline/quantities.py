@@ -46,7 +46,8 @@ def _fused(text: str, m: regex.Match, chinese: bool) -> bool:
     after = text[m.end("num"):m.end("num") + 8]
     if not m.group("before") and lex.fused_before.search(text[max(0, num_start - 2):num_start]):
         return True
-    if lex.fused_after_unit.match(text[m.end():m.end() + 4]):
+    unit_end = m.end() - len(m.group("after") or "")
+    if lex.fused_after_unit.match(text[unit_end - 1:unit_end + 4]):
         return True
     return bool(lex.fused_after.match(after)) or (chinese and bool(lex.fused_cn_after.match(after)))
 
@@ -76,9 +77,13 @@ def find_quantities(text: str, lo: int, hi: int) -> list[QuantityMatch]:
             num, unit_written = _split_magnitude(num, unit_written)
             if number_max and not _ASCII_DIGIT.match(number_max):
                 number_max, _ = _split_magnitude(number_max, "")
-        words = [w for w in (m.group("frame"), m.group("before"), m.group("infix"), m.group("after")) if w]
+        after, end = m.group("after"), m.end()
+        if after and text[end:end + 1] and lex.comparator_guard.get(after, "") and \
+                text[end] in lex.comparator_guard[after]:  # 6项内容: 内 starts a word, it is no comparator
+            after, end = None, m.start("after")
+        words = [w for w in (m.group("frame"), m.group("before"), m.group("infix"), after) if w]
         start = m.start("before") if m.group("before") else m.start("num")
-        found.append(QuantityMatch(start, m.end(), num, number_max, unit_written, words))
+        found.append(QuantityMatch(start, end, num, number_max, unit_written, words))
     _share_comparators(text, found)
     return found
 

@@ -114,9 +114,22 @@ def test_hand_written_quantity_cases(case):
 
 NOT_QUANTITY = ["开展“7+20”重点产业链群行动", "建设5G基站", "开工建设S2线", "新增千亿级企业", "建设二期工程",
                 "推进一批重大项目", "创建5A级景区", "高标准建设自贸区2.0版", "完成“十四五”规划", "2025年底前建成",
-                "开展安全生产治本攻坚三年行动", "签约亿元以上工业项目", "实施7×24小时服务", "建设“15分钟健身圈”"]
+                "开展安全生产治本攻坚三年行动", "签约亿元以上工业项目", "实施7×24小时服务", "建设“15分钟健身圈”",
+                "推动出台服务业扩大开放3.0方案", "增强国内国际两个市场两种资源联动效应", "落实中央八项规定精神"]
 
 
 @pytest.mark.parametrize("clause", NOT_QUANTITY)
 def test_fused_numbers_are_not_quantities(clause):
     assert quantities_of(clause) == []
+
+
+def test_a_comparator_that_starts_a_word_is_no_comparator():
+    assert [(q.text, q.comparator) for q in quantities_of("以生活垃圾治理等6项内容为重点")] == [("6项", "eq")]
+    assert [(q.text, q.comparator) for q in quantities_of("地铁出入口100米内公车站点全覆盖")] == [("100米内", "le")]
+
+
+def test_restating_item_of_an_enumeration_is_left_out():
+    text = "2024年政府工作报告\n\n主要预期目标是：一般公共预算支出规模28.5万亿元、比上年增加1.1万亿元。\n"
+    doc = extract(text, year=2024)
+    assert [(c.text, [q.text for q in c.quantities]) for c in doc.commitments] == \
+        [("一般公共预算支出规模28.5万亿元", ["28.5万亿元"])]
