@@ -83,7 +83,7 @@ def split_enumeration(c: CommitmentMatch) -> list[CommitmentMatch]:
     non_commitment = lexicon().non_commitment
     for k, ((lo, hi), (a, b)) in enumerate(zip(items, ranges)):
         lo = lo + len(text[lo:hi]) - len(text[lo:hi].lstrip())
-        if k and non_commitment.match(text, lo, hi):  # …28.5万亿元、比上年增加1.1万亿元: a restatement
+        if k and non_commitment.match(text[lo:hi]):  # …28.5万亿元、比上年增加1.1万亿元: a restatement
             continue
         own = [q for q in c.quantities[a:b] if q not in shared]
         start, end = c.para.span(lo, hi)
