@@ -185,3 +185,24 @@ def test_linear_tokenizer_matches_spacys_own(report_id):
     text = " " + text.replace("\n", "\r\n") + "  a  b \u3000 c  "
     ours = [(t.text, t.whitespace_) for t in nlp.make_doc(text)]
     assert ours == [(t.text, t.whitespace_) for t in reference.make_doc(text)]
+
+
+INDICATOR_CASES = [  # clause in a targets paragraph -> indicator (whole place only)
+    ("地区生产总值增长6%左右", "gdp_growth"),
+    ("力争海洋生产总值增长6%左右", None),
+    ("单位国内生产总值能耗降低2.5%左右", "energy_intensity"),
+    ("固定资产投资完成5300亿元", "fai_level"),
+    ("全年完成投资2000亿元", None),
+    ("居民人均可支配收入增长与经济增长同步", "income_growth"),
+    ("进出口稳量提质", "trade_growth"),
+    ("跨境电商交易额增长5%以上", None),
+    ("城镇新增就业人数、城镇登记失业率等约束性指标完成上级下达的目标", None),
+    ("粮食产量1.3万亿斤以上", "grain_output"),
+    ("新增光伏发电装机30万千瓦", "renewable_capacity"),
+]
+
+
+@pytest.mark.parametrize("clause,indicator", INDICATOR_CASES, ids=[c for c, _ in INDICATOR_CASES])
+def test_indicator_cases(clause, indicator):
+    doc = extract(f"2025年政府工作报告\n\n主要预期目标是：{clause}。\n", year=2025)
+    assert [c.indicator for c in doc.commitments] == [indicator]
