@@ -213,3 +213,26 @@ def test_json_schema_names_every_part():
     schema = Document.model_json_schema()
     assert set(schema["$defs"]) >= {"Report", "Noise", "Section", "Commitment", "Quantity", "Deadline"}
     assert schema["$defs"]["Quantity"]["additionalProperties"] is False
+
+
+def test_docs_copy_of_the_guideline_is_current():
+    shared = ROOT.parent / "shared" / "spec" / "ANNOTATION.md"
+    if not shared.is_file():
+        pytest.skip("no ../shared beside this clone: nothing to compare the copy with")
+    assert (ROOT / "docs" / "ANNOTATION.md").read_bytes() == shared.read_bytes()
+
+
+def test_indicator_ids_keep_every_id_of_the_spec():
+    shared = ROOT.parent / "shared" / "spec" / "indicators.tsv"
+    ours = (ROOT / "schemas" / "data" / "indicators.tsv").read_text(encoding="utf-8").splitlines()
+    if shared.is_file():
+        theirs = [line.split("\t")[0] for line in shared.read_text(encoding="utf-8").splitlines()]
+        assert set(theirs) <= {line.split("\t")[0] for line in ours}
+    assert "gdp_growth" in {line.split("\t")[0] for line in ours}
+
+
+def test_cli_schema_prints_the_json_schema(capsys):
+    from pipeline.cli import main
+
+    assert main(["schema"]) == 0
+    assert json.loads(capsys.readouterr().out) == Document.model_json_schema()
