@@ -58,16 +58,25 @@ def null(value: str) -> str | None:
     return None if value == "-" else value
 
 
-def find_line(state: State, kind: str, quote: str, lineno: int, prefix: bool = False) -> tuple[int, int]:
-    """The first line at or after this kind's cursor whose content is the quote."""
+def find_line(state: State, kind: str, quote: str, lineno: int, prefix: str = "", suffix: bool = False
+              ) -> tuple[int, int]:
+    """The first line at or after this kind's cursor whose content is the quote.
+
+    With `prefix`, the quote may also be the start of a line followed by one of
+    those marks (a heading run into its paragraph: 。：; a title run into its
+    dateline: —); with `suffix`, the end of a line (that dateline, as noise).
+    """
     after = state.cursors.get(kind, 0)
     for line in state.lines:
         if line.start < after:
             continue
         if line.content == quote or (prefix and line.content.startswith(quote)
-                                     and line.content[len(quote):len(quote) + 1] in ("。", "：")):
+                                     and line.content[len(quote):len(quote) + 1] in prefix):
             state.cursors[kind] = line.end
             return line.start, line.start + len(quote)
+        if suffix and line.content.endswith(quote) and len(quote) < len(line.content):
+            state.cursors[kind] = line.end
+            return line.end - len(quote), line.end
     raise LabelError(f"line {lineno}: {kind} {quote!r} is not a line of the text (after offset {after})")
 
 
@@ -94,12 +103,12 @@ def handle(state: State, kind: str, parts: list[str], lineno: int) -> None:
         f["province"] = null(f.get("province", "-"))
         state.report = f
     elif kind == "title":
-        state.title = None if parts[0] == "-" else list(find_line(state, "title", parts[0], lineno))
+        state.title = None if parts[0] == "-" else list(find_line(state, "title", parts[0], lineno, prefix="—"))
     elif kind == "noise":
-        state.noise.append({"kind": parts[0], "span": list(find_line(state, "noise", parts[1], lineno))})
+        state.noise.append({"kind": parts[0], "span": list(find_line(state, "noise", parts[1], lineno, suffix=True))})
     elif kind == "section":
         f = fields(parts[1:], lineno)
-        heading = find_line(state, "section", f["heading"], lineno, prefix=True)
+        heading = find_line(state, "section", f["heading"], lineno, prefix="。：")
         state.sections.append({
             "id": parts[0], "parent": null(f["parent"]), "level": int(f["level"]),
             "ordinal": None if f["ordinal"] == "-" else int(f["ordinal"]),
