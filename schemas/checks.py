@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -92,20 +93,21 @@ def document_errors(doc: Document, text: str | None = None) -> list[str]:
     return errors
 
 
+def _duplicate_ids(kind: str, ids: list[str]) -> list[str]:
+    counts = Counter(ids)
+    return [f"{kind}[{i}].id: duplicate id {x!r}" for i, x in enumerate(ids) if counts[x] > 1]
+
+
 def _reference_errors(doc: Document) -> list[str]:
-    errors = []
     section_ids = [s.id for s in doc.sections]
-    for i, s in enumerate(doc.sections):
-        if section_ids.count(s.id) > 1:
-            errors.append(f"sections[{i}].id: duplicate id {s.id!r}")
-        if s.parent is not None and s.parent not in section_ids:
-            errors.append(f"sections[{i}].parent: no section {s.parent!r}")
+    known_sections = set(section_ids)
+    errors = _duplicate_ids("sections", section_ids)
+    errors += [f"sections[{i}].parent: no section {s.parent!r}" for i, s in enumerate(doc.sections)
+               if s.parent is not None and s.parent not in known_sections]
+    errors += _duplicate_ids("commitments", [c.id for c in doc.commitments])
     known = indicator_ids()
-    commitment_ids = [c.id for c in doc.commitments]
     for i, c in enumerate(doc.commitments):
-        if commitment_ids.count(c.id) > 1:
-            errors.append(f"commitments[{i}].id: duplicate id {c.id!r}")
-        if c.section is not None and c.section not in section_ids:
+        if c.section is not None and c.section not in known_sections:
             errors.append(f"commitments[{i}].section: no section {c.section!r}")
         if c.indicator is not None and c.indicator not in known:
             errors.append(f"commitments[{i}].indicator: unknown indicator {c.indicator!r}")
