@@ -68,10 +68,27 @@ class Tokens:
         return out
 
 
+def _trim_glosses(c: CommitmentMatch, items: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Drop trailing 、-items that only gloss the target before them (…5%左右、在实际工作中努力争取更好结果)."""
+    non_commitment = lexicon().non_commitment
+    while len(items) > 1 and non_commitment.match(c.para.text[items[-1][0]:items[-1][1]].lstrip()):
+        items = items[:-1]
+    if items[-1][1] < c.hi:
+        c.hi = items[-1][1]
+        c.start, c.end = c.para.span(c.lo, c.hi)
+        c.text = c.para.text[c.lo:c.hi]
+        c.quantities = [q for q in c.quantities if q.lo < c.hi]
+        if c.deadline is not None and c.deadline.lo >= c.hi:
+            c.deadline = None
+    return items
+
+
 def split_enumeration(c: CommitmentMatch) -> list[CommitmentMatch]:
     """One commitment per 、-item when items carry their own quantities, or share one with 各."""
     text = c.para.text
     items = [(m.start(), m.end()) for m in _ITEM.finditer(text, c.lo, c.hi)]
+    if len(items) > 1:
+        items = _trim_glosses(c, items)
     if len(items) < 2 or not c.quantities:
         return [c]
     starts = [q.lo for q in c.quantities]  # in text order
@@ -243,8 +260,11 @@ def analyse_commitments(a: Analysis, doc: Doc) -> None:
     tokens = Tokens(doc, a.text)
     items: list[CommitmentMatch] = []
     for c in a.commitments:
+        split = split_enumeration(c)
         c.strength = _strength(c.para.text, c.lo, c.hi, quoted_ranges(c.para.text, c.lo, c.hi))
-        items.extend(split_enumeration(c))
+        for item in split:
+            item.strength = c.strength
+        items.extend(split)
     for c in items:
         describe(c, tokens)
     a.commitments = items
