@@ -178,7 +178,7 @@ def find_action(tokens: list[tuple[int, int, str]], quotes: list[tuple[int, int]
                 continue
             first_real = first_real or (w, hi, i)
             break
-        if w in lex.manner and nxt_verb:
+        if w in lex.manner and nxt_verb and (w not in lex.strict_manner or _pos_tags().get(ahead) == "v"):
             continue
         if w in lex.comparator_verbs:
             if not fallback[0] or fallback[0] in lex.strength:

@@ -21,8 +21,8 @@ from schemas.tables import read_tsv
 TIMEOUT = 2.0
 
 
-def _data(name: str, columns: int) -> list[list[str]]:
-    return read_tsv(name, columns, package="pipeline")
+def _data(name: str, columns: int, optional: int = 0) -> list[list[str]]:
+    return read_tsv(name, columns, package="pipeline", optional=optional)
 
 
 def _alternation(words) -> str:
@@ -49,6 +49,7 @@ class Lexicon:
     strength: dict[str, str]
     strength_re: regex.Pattern
     manner: frozenset[str]
+    strict_manner: frozenset[str]
     verbs: frozenset[str]
     non_verbs: frozenset[str]
     quantity_verbs: frozenset[str]
@@ -155,6 +156,7 @@ def lexicon() -> Lexicon:
         strength={w: s for w, s in _data("strength.tsv", 2)},
         strength_re=regex.compile(_alternation(w for w, _ in _data("strength.tsv", 2))),
         manner=frozenset(r[0] for r in _data("manner.tsv", 1)),
+        strict_manner=frozenset(r[0] for r in _data("manner.tsv", 1, optional=1) if r[1] == "strict"),
         verbs=frozenset(r[0] for r in _data("verbs.tsv", 1)),
         non_verbs=frozenset(r[0] for r in _data("non_verbs.tsv", 1)),
         quantity_verbs=frozenset(r[0] for r in _data("quantity_verbs.tsv", 1)),

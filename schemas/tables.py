@@ -22,8 +22,11 @@ BASE_UNITS = (
 COMPARATORS = ("eq", "ge", "gt", "approx", "le", "lt", "range")
 
 
-def read_tsv(name: str, columns: int, package: str = "schemas") -> list[list[str]]:
-    """Rows of a tab-separated data file, comments (#) and blank lines skipped."""
+def read_tsv(name: str, columns: int, package: str = "schemas", optional: int = 0) -> list[list[str]]:
+    """Rows of a tab-separated data file, comments (#) and blank lines skipped.
+
+    Each row has `columns` required cells and up to `optional` more, "" when absent.
+    """
     text = resources.files(package).joinpath("data").joinpath(name).read_text(encoding="utf-8")
     rows = []
     for lineno, line in enumerate(text.splitlines(), 1):
@@ -32,7 +35,8 @@ def read_tsv(name: str, columns: int, package: str = "schemas") -> list[list[str
         cells = line.split("\t")
         if len(cells) < columns:
             raise TableError(f"{package}/data/{name}:{lineno}: expected {columns} columns, got {len(cells)}")
-        rows.append([c.strip() for c in cells[:columns]])
+        cells = cells[:columns + optional] + [""] * (columns + optional - len(cells))
+        rows.append([c.strip() for c in cells])
     return rows
 
 
