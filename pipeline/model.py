@@ -48,7 +48,6 @@ class Paragraph:
 
 @dataclass
 class Heading:
-    line: Line
     style: str  # a heading style name, or "plain"
     ordinal: int | None
     start: int

@@ -27,14 +27,14 @@ _YEAR = regex.compile(r"((?:19|20)[0-9]{2})年")
 
 
 def _ordinal(text: str) -> int | None:
+    """三 -> 3, 12 -> 12, ② -> 2; None when there is no number."""
     if not text:
         return None
-    if len(text) == 1 and unicodedata.numeric(text, -1) > 0 and not text.isdigit() and text not in "一二三四五六七八九十":
-        return int(unicodedata.numeric(text))
     try:
         return int(parse_number(text))
     except NormalisationError:
-        return None
+        value = unicodedata.numeric(text, -1) if len(text) == 1 else -1
+        return int(value) if value > 0 else None
 
 
 def _heading_of(a: Analysis, p: Paragraph) -> Heading | None:
@@ -46,11 +46,11 @@ def _heading_of(a: Analysis, p: Paragraph) -> Heading | None:
         style, ordinal, title_start = found
         m = _RUN_IN_END.search(content, title_start)
         end = m.start() if m else len(content)
-        return Heading(None, style.name, _ordinal(ordinal), line_start, line_start + end,
+        return Heading(style.name, _ordinal(ordinal), line_start, line_start + end,
                        content[title_start:end].strip())
     if markup or line_start in a.plain_headings or short_keyword_line(content):
         if len(p.pieces) == 1:
-            return Heading(None, "plain", None, line_start, line_end, content)
+            return Heading("plain", None, line_start, line_end, content)
     return None
 
 
