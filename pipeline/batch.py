@@ -165,14 +165,14 @@ def _write_atomic(path: Path, data: str) -> None:
 
 def run_batch(inputs: Iterable[str | Path], outdir: str | Path, workers: int = 1, metadata: str | None = None,
               csv: bool = False, batch_size: int = 4, max_bytes: int = DEFAULT_MAX_BYTES,
-              progress: bool = True, save_dataset: bool = False) -> BatchResult:
-    """Extract every report into `outdir`; resumable; returns the counts."""
+              progress: bool = True, save_dataset: bool = False, force: bool = False) -> BatchResult:
+    """Extract every report into `outdir`; resumable (unless `force`); returns the counts."""
     outdir = Path(outdir)
     docs_dir = outdir / "docs"
     docs_dir.mkdir(parents=True, exist_ok=True)
     corpus = load_corpus(inputs, metadata)
     result = BatchResult(total=len(corpus))
-    previous = _previous_hashes(docs_dir)
+    previous = {} if force else _previous_hashes(docs_dir)
     todo = [i for i, (doc_id, path) in enumerate(zip(corpus["id"], corpus["path"]))
             if previous.get(doc_id) is None or previous[doc_id] != _file_sha256(path)]
     result.skipped = len(corpus) - len(todo)

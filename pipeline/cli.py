@@ -62,7 +62,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         print("gwr extract: a folder, a pattern or several files need -o OUTDIR", file=sys.stderr)
         return EXIT_USAGE
     result = run_batch(inputs, args.output, workers=args.workers, metadata=args.metadata, csv=args.csv,
-                       max_bytes=args.max_bytes, progress=not args.quiet, save_dataset=args.save_dataset)
+                       max_bytes=args.max_bytes, progress=not args.quiet, save_dataset=args.save_dataset,
+                       force=args.force)
     for failure in result.failures:
         print(f"failed: {failure['path']}: {failure['error_type']}: {failure['error']}", file=sys.stderr)
     print(result.summary())
@@ -205,6 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--save-dataset", action="store_true",
                     help="batch: also save the tables as a Hugging Face DatasetDict (hf_dataset/)")
     ex.add_argument("--batch", action="store_true", help="treat a single file as a batch (needs -o OUTDIR)")
+    ex.add_argument("--force", action="store_true",
+                    help="batch: redo every document, also those whose input is unchanged (after upgrading gwr)")
     ex.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="size limit of one input file")
     ex.add_argument("-q", "--quiet", action="store_true", help="batch: no progress bar")
     ex.add_argument("--year", type=int, help="the year the report plans for (default: metadata, then the text)")

@@ -58,6 +58,8 @@ def test_resume_skips_unchanged_documents(mixed_folder, tmp_path):
     seed.write_text(seed.read_text(encoding="utf-8").replace("6%左右", "7%左右", 1), encoding="utf-8")
     third = run_batch([mixed_folder], out, progress=False)
     assert (third.written, third.skipped, third.failed) == (1, 1, 2)
+    forced = run_batch([mixed_folder], out, progress=False, force=True)
+    assert (forced.written, forced.skipped, forced.failed) == (2, 0, 2)
     doc = json.loads((out / "docs" / "city-zhengzhou-2025.json").read_text(encoding="utf-8"))
     assert doc["commitments"][0]["quantities"][0]["value"] == 7
 
