@@ -20,12 +20,15 @@ CLAUSE = regex.compile(rf"(?:{_UNIT}|[^，,。；;！？!?：:])+")
 QUOTED = regex.compile(_UNIT)
 _HAN2 = regex.compile(r"\p{Han}[^\p{Han}]*\p{Han}")
 _TRIM = " \t\u3000\u00a0"
+_SENTENCE_END = "。；;！？!?"
 
 
 def split_region(region: Region) -> list[CommitmentMatch]:
     text = region.paragraph.text
     out = []
     lex = lexicon()
+    carried = None  # strength of a dropped clause, for the next clause of the same sentence
+    sentence_start = True  # a purpose clause leans on a clause of its sentence, unless it is the sentence
     for m in CLAUSE.finditer(text, region.start, timeout=TIMEOUT):
         lo, hi = m.start(), m.end()
         while lo < hi and text[lo] in _TRIM:
@@ -33,12 +36,20 @@ def split_region(region: Region) -> list[CommitmentMatch]:
         while hi > lo and text[hi - 1] in _TRIM:
             hi -= 1
         clause = text[lo:hi]
+        closing = text[m.end():m.end() + 1]
+        ends_sentence = not closing or closing in _SENTENCE_END
+        leaning = not (sentence_start and ends_sentence)  # 让城市环境更优美。 is a sentence of its own
+        sentence_start = ends_sentence
         if not _HAN2.search(clause):
             continue
-        closing = text[m.end():m.end() + 1]
-        if lex.non_commitment.match(clause) or (closing and lex.non_commitment_closing.match(closing)):
+        if (lex.non_commitment.match(clause) or (leaning and lex.purpose.match(clause))
+                or (closing and lex.non_commitment_closing.match(closing))):
+            word = lex.strength_re.match(clause)  # 确保按照时限要求，完成…: 确保 governs what follows
+            carried = lex.strength[word.group(0)] if word and closing not in _SENTENCE_END else None
             continue
-        out.append(_match(region, lo, hi))
+        c = _match(region, lo, hi)
+        c.carried_strength, carried = carried, None
+        out.append(c)
     return out
 
 

@@ -96,9 +96,16 @@ def split_enumeration(c: CommitmentMatch) -> list[CommitmentMatch]:
     shared = [q for q in c.quantities[ranges[-1][0]:ranges[-1][1]] if text[q.lo - 1] == "各"]
     if not shared and sum(b > a for a, b in ranges) < 2:
         return [c]
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    for k, ((lo, hi), (a, b)) in enumerate(zip(items, ranges)):
+        if merged and k > 1 and b == a and not shared:  # 2座转运站以及停车场、城市标识等配套设施: one item
+            (plo, _), (pa, _) = merged[-1]
+            merged[-1] = ((plo, hi), (pa, b))
+        else:
+            merged.append(((lo, hi), (a, b)))
     out = []
     non_commitment = lexicon().non_commitment
-    for k, ((lo, hi), (a, b)) in enumerate(zip(items, ranges)):
+    for k, ((lo, hi), (a, b)) in enumerate(merged):
         lo = lo + len(text[lo:hi]) - len(text[lo:hi].lstrip())
         if k and non_commitment.match(text[lo:hi]):  # …28.5万亿元、比上年增加1.1万亿元: a restatement
             continue
@@ -173,8 +180,8 @@ def find_action(tokens: list[tuple[int, int, str]], quotes: list[tuple[int, int]
             ahead = next((x for _, _, x in before[i + 1:] if x not in lex.manner), "")
             nxt_verb = bool(ahead) and _as_verb(ahead) is not None
         if w in lex.strength:
-            if nxt_verb or (final_verb and i + 1 < len(before)):
-                fallback = fallback if fallback[0] else (w, hi)
+            if nxt_verb or (final_verb and i + 1 < len(before)) or _quantity_predicate(before, limit):
+                fallback = fallback if fallback[0] else (w, hi)  # 确保空气优良天数达到350天 -> 达到
                 continue
             first_real = first_real or (w, hi, i)
             break
@@ -185,6 +192,9 @@ def find_action(tokens: list[tuple[int, int, str]], quotes: list[tuple[int, int]
                 fallback = (w, hi)
             continue
         verb = _as_verb(w)
+        if w == "新" and following and _as_verb(following):  # 新开发, 新签约: 新 + verb is one verb
+            verb, hi = w + following, before[i + 1][1]
+            following = before[i + 2][2] if i + 2 < len(before) else ""
         if verb is not None and not _nominal(following):
             first_real = (verb, hi, i)
             break
@@ -262,6 +272,8 @@ def analyse_commitments(a: Analysis, doc: Doc) -> None:
     for c in a.commitments:
         split = split_enumeration(c)
         c.strength = _strength(c.para.text, c.lo, c.hi, quoted_ranges(c.para.text, c.lo, c.hi))
+        if c.strength == "default" and c.carried_strength:
+            c.strength = c.carried_strength
         for item in split:
             item.strength = c.strength
         items.extend(split)

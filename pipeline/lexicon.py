@@ -44,6 +44,7 @@ class Lexicon:
     noise: tuple[tuple[str, regex.Pattern, str], ...]
     non_commitment: regex.Pattern
     non_commitment_closing: regex.Pattern
+    purpose: regex.Pattern
     explanation: regex.Pattern
     targets_cue: regex.Pattern
     strength: dict[str, str]
@@ -148,7 +149,8 @@ def lexicon() -> Lexicon:
         section_roles=tuple((role, regex.compile(p)) for role, p in _data("section_roles.tsv", 2)),
         noise=tuple((kind, regex.compile(p), where) for kind, p, where in _data("noise.tsv", 3)),
         non_commitment=regex.compile("|".join(f"(?:{p})" for k, p in _data("non_commitment.tsv", 2)
-                                              if k != "closing")),
+                                              if k not in ("closing", "purpose"))),
+        purpose=regex.compile("|".join(f"(?:{p})" for k, p in _data("non_commitment.tsv", 2) if k == "purpose")),
         non_commitment_closing=regex.compile("|".join(f"(?:{p})" for k, p in _data("non_commitment.tsv", 2)
                                                       if k == "closing")),
         explanation=regex.compile("|".join(f"(?:{p[0]})" for p in _data("explanation_paragraphs.tsv", 1))),

@@ -102,6 +102,7 @@ class CommitmentMatch:
     action: str = ""
     object: str = ""
     inherit_from: "CommitmentMatch | None" = None  # an enumeration item's first item
+    carried_strength: str | None = None  # from a dropped clause before it in the same sentence
     action_opens: bool = False  # the action is the clause's first word (after manner/strength words)
     strength: str = "default"
     indicator: str | None = None

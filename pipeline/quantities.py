@@ -137,7 +137,7 @@ def _distant_comparator(text: str, lo: int, q: QuantityMatch) -> list[str]:
 def _is_qualifier(text: str, c: CommitmentMatch, i: int, base: str) -> bool:
     """A measure written before the noun it describes (1000万元以上品牌商家, 100米内站点)."""
     q = c.quantities[i]
-    if q.hi >= c.hi or base in _COUNTED:
+    if q.hi >= c.hi or base in _COUNTED or q.unit in tables().magnitudes:  # 30万以上参保孕产妇: a count
         return False
     nxt = text[q.hi]
     if not regex.match(r"[\p{Han}A-Za-z“‘「（(]", nxt) or nxt in _JOIN or nxt in "各":
