@@ -98,7 +98,7 @@ def split_enumeration(c: CommitmentMatch) -> list[CommitmentMatch]:
         return [c]
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
     for k, ((lo, hi), (a, b)) in enumerate(zip(items, ranges)):
-        if merged and k > 1 and b == a and not shared:  # 2座转运站以及停车场、城市标识等配套设施: one item
+        if k > 1 and b == a and not shared:  # 2座转运站以及停车场、城市标识等配套设施: one item
             (plo, _), (pa, _) = merged[-1]
             merged[-1] = ((plo, hi), (pa, b))
         else:
@@ -112,7 +112,7 @@ def split_enumeration(c: CommitmentMatch) -> list[CommitmentMatch]:
         own = [q for q in c.quantities[a:b] if q not in shared]
         start, end = c.para.span(lo, hi)
         item = CommitmentMatch(start, end, text[lo:hi], c.section, c.targets, para=c.para, lo=lo, hi=hi,
-                               quantities=own + shared, deadline=c.deadline, strength=c.strength)
+                               quantities=own + shared, deadline=c.deadline)
         item.inherit_from = out[0] if out else None
         out.append(item)
     return out
@@ -172,6 +172,7 @@ def find_action(tokens: list[tuple[int, int, str]], quotes: list[tuple[int, int]
         words = [(lo, hi, w) for lo, hi, w in words if not any(a <= lo < b for a, b in quotes)]
     before = [(lo, hi, w) for lo, hi, w in words if hi <= limit or (lo == limit and w in lex.comparator_verbs)]
     final_verb = bool(words) and _as_verb(words[-1][2]) is not None
+    predicate = _quantity_predicate(before, limit)
     fallback = ("", -1)
     first_real = None
     for i, (lo, hi, w) in enumerate(before):
@@ -180,7 +181,7 @@ def find_action(tokens: list[tuple[int, int, str]], quotes: list[tuple[int, int]
             ahead = next((x for _, _, x in before[i + 1:] if x not in lex.manner), "")
             nxt_verb = bool(ahead) and _as_verb(ahead) is not None
         if w in lex.strength:
-            if nxt_verb or (final_verb and i + 1 < len(before)) or _quantity_predicate(before, limit):
+            if nxt_verb or (final_verb and i + 1 < len(before)) or predicate:
                 fallback = fallback if fallback[0] else (w, hi)  # 确保空气优良天数达到350天 -> 达到
                 continue
             first_real = first_real or (w, hi, i)
@@ -198,7 +199,6 @@ def find_action(tokens: list[tuple[int, int, str]], quotes: list[tuple[int, int]
         if verb is not None and not _nominal(following):
             first_real = (verb, hi, i)
             break
-    predicate = _quantity_predicate(before, limit)
     if first_real is not None:
         verb, hi, i = first_real
         opens = _opens(tokens, before[i][0])
