@@ -24,9 +24,9 @@ from typing import Any, Iterable
 import datasets
 import regex
 
-from schemas import Document, GwrError
+from schemas import GwrError
 
-from .corpus import ReportMeta, meta_for, read_metadata
+from .corpus import guessed_notes, meta_for, read_metadata
 from .inputs import DEFAULT_MAX_BYTES, read_report
 from .tables import write_tables
 
@@ -117,7 +117,7 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
                 texts_dir.mkdir(exist_ok=True)
                 source = str(texts_dir / f"{doc_id}.txt")
                 _write_atomic(Path(source), report.text)
-            notes = [f"no metadata row: {_guessed(batch, i)} read from the file name"] if batch["guessed"][i] else []
+            notes = guessed_notes(batch["guessed"][i], batch["level"][i], batch["year"][i])
             doc = extract(report.text, year=batch["year"][i], place=batch["place"][i], level=batch["level"][i],
                           province=batch["province"][i], report_id=doc_id, source=source,
                           encoding=report.encoding, input_sha256=report.sha256, notes=notes)
@@ -131,11 +131,6 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
         if counter is not None:
             counter.add(chars)
     return out
-
-
-def _guessed(batch: dict[str, list], i: int) -> str:
-    facts = [f"{k}={batch[k][i]}" for k in ("level", "year") if batch[k][i] is not None]
-    return ", ".join(facts) if facts else "nothing"
 
 
 def _previous_hashes(docs_dir: Path) -> dict[str, str]:

@@ -71,15 +71,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _extract_one(args: argparse.Namespace, path: Path) -> int:
-    from .corpus import meta_for
+    from .corpus import guessed_notes, meta_for
     from .extraction import extract
     from .inputs import read_report
 
     meta = meta_for(path)
     report = read_report(path, args.max_bytes)
     source = str(path)  # the text the spans index (metadata's `source` is provenance)
-    notes = [f"no metadata row: {meta.level or 'no level'}, {meta.year or 'no year'} read from the file name"] \
-        if meta.guessed and (meta.level or meta.year) else []
+    notes = guessed_notes(meta.guessed, meta.level, meta.year)
     doc = extract(report.text, year=args.year or meta.year, place=args.place or meta.place,
                   level=args.level or meta.level, province=args.province or meta.province,
                   report_id=args.id or meta.id, source=source, encoding=report.encoding,

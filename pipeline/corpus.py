@@ -59,3 +59,11 @@ def meta_for(file: Path) -> ReportMeta:
     if m:
         return ReportMeta(file.stem, file.name, None, m.group(1), None, int(m.group(3)), str(file), guessed=True)
     return ReportMeta(file.stem, file.name, source=str(file), guessed=True)
+
+
+def guessed_notes(guessed: bool, level: str | None, year: int | None) -> list[str]:
+    """The report warning that says which facts came from the file name, not from metadata."""
+    if not guessed:
+        return []
+    facts = [f"{k}={v}" for k, v in (("level", level), ("year", year)) if v is not None]
+    return [f"no metadata row: {', '.join(facts) if facts else 'nothing'} read from the file name"]
