@@ -149,10 +149,10 @@ def extract(text: str, *, year: int | None = None, place: str | None = None, lev
 
 def _commitment(i: int, c: CommitmentMatch, year: int, a: Analysis) -> Commitment:
     p = c.para
-    quantities = []
+    found = []
     for q in c.quantities:
         try:
-            quantities.append(Quantity.model_validate({
+            found.append(Quantity.model_validate({
                 "span": p.span(q.lo, q.hi), "text": p.text[q.lo:q.hi], "number": q.number,
                 "number_max": q.number_max, "unit": q.unit, "comparator_words": q.comparator_words,
                 "kind": q.kind, "role": q.role}))
@@ -166,5 +166,5 @@ def _commitment(i: int, c: CommitmentMatch, year: int, a: Analysis) -> Commitmen
         except ValidationError as exc:
             a.warnings.append(f"deadline {c.deadline.text!r} left out: {exc.errors()[0]['msg']}")
     return Commitment(id=f"c{i}", section=c.section, span=(c.start, c.end), text=c.text, action=c.action,
-                      object=c.object, indicator=c.indicator, strength=c.strength, quantities=quantities,
+                      object=c.object, indicator=c.indicator, strength=c.strength, quantities=found,
                       deadline=deadline)

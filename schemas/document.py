@@ -26,7 +26,7 @@ from pydantic import (
 
 from .errors import NormalisationError
 from .numerals import parse_number
-from .tables import BASE_UNITS, COMPARATORS, resolve_unit, tables
+from .tables import BASE_UNITS, resolve_unit, tables
 
 SCHEMA_VERSION = "1"
 

@@ -12,7 +12,6 @@ plain `jieba.lcut` over the same texts measured in this process.
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import subprocess
 import sys
