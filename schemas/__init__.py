@@ -3,10 +3,12 @@
 from .checks import document_errors, format_loc, indicator_ids, load_document, validate_document
 from .document import (
     SCHEMA_VERSION,
+    SCHEMA_VERSIONS,
     Commitment,
     Deadline,
     Document,
     Noise,
+    Outcome,
     Quantity,
     Report,
     Section,
@@ -18,8 +20,8 @@ from .numerals import parse_number
 from .tables import BASE_UNITS, COMPARATORS, resolve_unit, tables
 
 __all__ = [
-    "SCHEMA_VERSION", "BASE_UNITS", "COMPARATORS",
-    "Commitment", "Deadline", "Document", "Noise", "Quantity", "Report", "Section",
+    "SCHEMA_VERSION", "SCHEMA_VERSIONS", "BASE_UNITS", "COMPARATORS",
+    "Commitment", "Deadline", "Document", "Noise", "Outcome", "Quantity", "Report", "Section",
     "GwrError", "NormalisationError", "SchemaError", "TableError",
     "comparator_of", "document_errors", "format_loc", "indicator_ids", "load_document",
     "parse_number", "resolve_deadline", "resolve_unit", "tables", "validate_document",

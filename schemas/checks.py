@@ -71,14 +71,19 @@ def _spans(doc: Document) -> Iterator[tuple[str, tuple[int, int], str | None]]:
             yield f"commitments[{i}].quantities[{j}].span", q.span, q.text
         if c.deadline is not None:
             yield f"commitments[{i}].deadline.span", c.deadline.span, c.deadline.text
+    for i, o in enumerate(doc.outcomes or []):
+        yield f"outcomes[{i}].span", o.span, o.text
+        for j, q in enumerate(o.quantities):
+            yield f"outcomes[{i}].quantities[{j}].span", q.span, q.text
 
 
 def document_errors(doc: Document, text: str | None = None) -> list[str]:
     """Every inconsistency of a parsed document, with its location."""
-    errors = _reference_errors(doc)
-    for i, c in enumerate(doc.commitments):
-        for j, q in enumerate(c.quantities):
-            errors += [f"commitments[{i}].quantities[{j}].{field}: {msg}" for field, msg in q.consistency_errors()]
+    errors = _reference_errors(doc) + _version_errors(doc)
+    for kind, items in (("commitments", doc.commitments), ("outcomes", doc.outcomes or [])):
+        for i, c in enumerate(items):
+            for j, q in enumerate(c.quantities):
+                errors += [f"{kind}[{i}].quantities[{j}].{field}: {msg}" for field, msg in q.consistency_errors()]
     if text is None:
         return errors
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -98,6 +103,37 @@ def _duplicate_ids(kind: str, ids: list[str]) -> list[str]:
     return [f"{kind}[{i}].id: duplicate id {x!r}" for i, x in enumerate(ids) if counts[x] > 1]
 
 
+def _version_errors(doc: Document) -> list[str]:
+    """Fields that version 2 requires, and quantity roles that fit their item."""
+    errors = []
+    v2 = doc.schema_version == "2"
+    for i, c in enumerate(doc.commitments):
+        if v2 and c.period is None and doc.report.year is not None:
+            errors.append(f"commitments[{i}].period: missing (version 2 gives every commitment a period)")
+        for j, q in enumerate(c.quantities):
+            if q.role == "result":
+                errors.append(f"commitments[{i}].quantities[{j}].role: 'result' belongs to outcomes; "
+                              "a commitment's quantity is a target or a qualifier")
+            errors += _quantity_flags(f"commitments[{i}].quantities[{j}]", q, v2)
+    if doc.outcomes is not None and not v2:
+        errors.append("outcomes: a version-1 document has no outcomes (schema_version must be \"2\")")
+    for i, o in enumerate(doc.outcomes or []):
+        for j, q in enumerate(o.quantities):
+            if q.role != "result":
+                errors.append(f"outcomes[{i}].quantities[{j}].role: {q.role!r}, but an outcome's quantities "
+                              "are 'result'")
+            errors += _quantity_flags(f"outcomes[{i}].quantities[{j}]", q, v2)
+    return errors
+
+
+def _quantity_flags(loc: str, q, v2: bool) -> list[str]:
+    errors = [f"{loc}.{name}: missing (version 2 requires it)" for name in ("per_year", "decrease")
+              if v2 and getattr(q, name) is None]
+    if q.decrease and q.kind != "change":
+        errors.append(f"{loc}.decrease: true on a {q.kind!r} quantity; a fall is a change")
+    return errors
+
+
 def _reference_errors(doc: Document) -> list[str]:
     section_ids = [s.id for s in doc.sections]
     known_sections = set(section_ids)
@@ -111,6 +147,12 @@ def _reference_errors(doc: Document) -> list[str]:
             errors.append(f"commitments[{i}].section: no section {c.section!r}")
         if c.indicator is not None and c.indicator not in known:
             errors.append(f"commitments[{i}].indicator: unknown indicator {c.indicator!r}")
+    errors += _duplicate_ids("outcomes", [o.id for o in doc.outcomes or []])
+    for i, o in enumerate(doc.outcomes or []):
+        if o.section is not None and o.section not in known_sections:
+            errors.append(f"outcomes[{i}].section: no section {o.section!r}")
+        if o.indicator not in known:
+            errors.append(f"outcomes[{i}].indicator: unknown indicator {o.indicator!r}")
     return errors
 
 

@@ -1,4 +1,13 @@
-"""The ANNOTATION.md document: one pydantic model for gold and predictions.
+"""The ANNOTATION.md document (version 2): one pydantic model for gold and predictions.
+
+Each field is declared once, here, with the guideline's wording as its
+`description`; the scorer, the flat tables, `gwr schema` and the gold compiler
+read their field lists from these models (`SCORED_QUANTITY_FIELDS` and the
+like below), so a new field is one change.
+
+Version-1 files load unchanged: their `period`, `per_year` and `decrease` are
+None (unknown) and their `outcomes` None (not labelled), and the scorer leaves
+unknown values out of its figures (ANNOTATION.md, opening paragraph).
 
 Quantities and deadlines normalise themselves: a producer may give the parts
 it matched (`number`, `number_max`, `comparator_words`, and for deadlines the
@@ -28,7 +37,8 @@ from .errors import NormalisationError
 from .numerals import parse_number
 from .tables import BASE_UNITS, resolve_unit, tables
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+SCHEMA_VERSIONS = ("1", "2")
 
 
 def _number_out(v: float | None) -> float | int | None:
@@ -44,7 +54,16 @@ def _span_in(v: Any) -> Any:
     return v
 
 
+def _period_in(v: Any) -> Any:
+    if isinstance(v, (list, tuple)) and len(v) == 2 and all(isinstance(x, int) for x in v):
+        if v[1] < v[0]:
+            raise ValueError(f"period {list(v)} ends before it starts")
+    return v
+
+
 Span = Annotated[tuple[int, int], BeforeValidator(_span_in)]
+Period = Annotated[tuple[Annotated[int, Field(ge=1949, le=2100)], Annotated[int, Field(ge=1949, le=2100)]],
+                   BeforeValidator(_period_in)]
 Number = Annotated[float, PlainSerializer(_number_out, return_type=Any)]
 Level = Literal["national", "province", "city", "county"]
 Role = Literal["review", "targets", "tasks", "other"]
@@ -61,15 +80,18 @@ class Model(BaseModel):
 
 
 class Report(Model):
-    id: str = Field(min_length=1)
-    place: str
-    level: Level
-    province: str | None = None
-    year: int = Field(ge=1949, le=2100)
-    source: str
-    text_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    title: Span | None = None
-    annotated_regions: list[Span] | None = None
+    id: str = Field(min_length=1, description="The report's id (a file stem, unique in a corpus).")
+    place: str = Field(description="The place the report is for, as named (郑州市); empty when unknown.")
+    level: Level = Field(description="national | province | city | county.")
+    province: str | None = Field(default=None, description="The province the place lies in (a province's own "
+                                                           "name for a province report), or null.")
+    year: int | None = Field(ge=1949, le=2100, description="The year the plan is for (a report delivered in early "
+                                                           "2025 about 2025 has 2025); null when unknown.")
+    source: str = Field(description="Path of the source text that every span points into.")
+    text_sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="sha256 of the UTF-8 bytes of the source text.")
+    title: Span | None = Field(default=None, description="Span of the report's own headline, or null.")
+    annotated_regions: list[Span] | None = Field(
+        default=None, description="Where commitments and outcomes were labelled; default: the whole text.")
     # gwr's additions, left out of the JSON when unset: how the input was read,
     # the hash of its bytes (for resuming batches), and what the pipeline noticed
     encoding: str | None = Field(default=None, exclude_if=_unset)
@@ -78,33 +100,51 @@ class Report(Model):
 
 
 class Noise(Model):
-    kind: Literal["masthead", "caption", "byline"]
-    span: Span
+    kind: Literal["masthead", "caption", "byline", "chrome"] = Field(
+        description="masthead (banners, year tags, the subtitle or dateline under the title), caption (photo "
+                    "captions), byline (reporter, editor and photo credits), chrome (web-page furniture: "
+                    "breadcrumbs, navigation, share/print/font buttons, publication stamps).")
+    span: Span = Field(description="The line's text without markup and surrounding spaces.")
 
 
 class Section(Model):
-    id: str
-    parent: str | None
-    level: int = Field(ge=1)
-    ordinal: int | None
-    role: Role
-    title: str
-    heading: Span
-    body: Span
+    id: str = Field(description="Section id (s1, s2, …).")
+    parent: str | None = Field(description="Id of the enclosing section, or null for a top part.")
+    level: int = Field(ge=1, description="1 = the report's top parts; 2 = items inside one; and so on.")
+    ordinal: int | None = Field(description="The heading's number as an integer (一、 → 1), or null.")
+    role: Role = Field(description="review (last year's or the last plan period's work), targets (the main "
+                                   "expected targets of the year or of a plan period), tasks (the work plan), "
+                                   "other (parts that pledge nothing).")
+    title: str = Field(description="The heading text with its numbering removed.")
+    heading: Span = Field(description="The whole heading line without markup (a run-in heading ends before its "
+                                      "first 。 or ：).")
+    body: Span = Field(description="From the end of the heading to the next heading of the same or a higher "
+                                   "level, trimmed of white space and of noise lines at its end.")
 
 
 class Quantity(Model):
-    span: Span
-    text: str
-    value: Number
-    value_max: Number | None = None
-    unit: str
-    base_value: Number
-    base_value_max: Number | None = None
-    base_unit: str
-    comparator: Comparator
-    kind: Literal["change", "level"]
-    role: Literal["target", "qualifier"]
+    span: Span = Field(description="The number, its unit and its comparator word when adjacent (6%左右, 超7000家).")
+    text: str = Field(description="The text at the span.")
+    value: Number = Field(description="The number as written, Chinese numerals converted (两 → 2).")
+    value_max: Number | None = Field(default=None, description="The upper end of a range (X-Y), else null.")
+    unit: str = Field(description="The unit as written with its magnitude word (亿元, 万人, %).")
+    base_value: Number = Field(description="value × magnitude, in base_unit.")
+    base_value_max: Number | None = Field(default=None, description="value_max × magnitude, in base_unit.")
+    base_unit: str = Field(description="CNY, USD, percent, pp, person, person_time, household, count, m, km, m2, "
+                                       "mu, ha, m3, t, tce, kW, kWh, ug_m3, hour, minute, day, year, times, other.")
+    comparator: Comparator = Field(description="ge (以上), gt (超, 突破), approx (左右), le (以内), lt (低于), "
+                                               "range (X-Y), eq when none.")
+    kind: Literal["change", "level"] = Field(description="change when a relative change of the indicator "
+                                                         "(增长8%, 下降3%), level otherwise.")
+    role: Literal["target", "qualifier", "result"] = Field(
+        description="target (the amount pledged), qualifier (an attribute of each object meant), result "
+                    "(a quantity of an outcome).")
+    per_year: bool | None = Field(default=None, exclude_if=_unset, description="true when the value is a yearly average over a "
+                                                             "period of more than one year (年均增长5%); "
+                                                             "null when unknown (a version-1 file).")
+    decrease: bool | None = Field(default=None, exclude_if=_unset, description="true when the quantity is a fall (下降, 降低, 减少, "
+                                                             "回落, 负增长): the signed change is −value; null "
+                                                             "when unknown (a version-1 file).")
 
     @model_validator(mode="before")
     @classmethod
@@ -173,25 +213,51 @@ class Deadline(Model):
 
 
 class Commitment(Model):
-    id: str
-    section: str | None
-    span: Span
-    text: str
-    action: str
-    object: str
-    indicator: str | None
-    strength: Literal["firm", "strive", "default"]
-    quantities: list[Quantity] = []
-    deadline: Deadline | None = None
-    implicit_deadline: dt.date | None = Field(default=None, exclude_if=_unset)
+    id: str = Field(description="Commitment id (c1, c2, …).")
+    section: str | None = Field(description="Id of the section it stands in, or null.")
+    span: Span = Field(description="The clause, without its closing punctuation.")
+    text: str = Field(description="The text at the span (a layout break's white space may be removed).")
+    action: str = Field(description="The clause's first verb as written, manner and strength words skipped; "
+                                    "\"\" when elided.")
+    object: str = Field(description="The thing acted on, as written (not scored).")
+    indicator: str | None = Field(description="An id of indicators.tsv when the commitment targets that "
+                                              "indicator for the whole place, else null.")
+    strength: Literal["firm", "strive", "default"] = Field(description="firm (确保, 必须, 坚决), strive (力争, "
+                                                                       "争取, 努力, 争创), else default.")
+    period: Period | None = Field(default=None, exclude_if=_unset, description="[first_year, last_year], the years the pledge is "
+                                                             "for: the report year alone unless the clause, its "
+                                                             "lead-in or heading names a longer span (“十五五”, "
+                                                             "今后五年, 到2030年); null when unknown.")
+    quantities: list[Quantity] = Field(default=[], description="Its quantities (role target or qualifier).")
+    deadline: Deadline | None = Field(default=None, description="An explicit time limit (6月底前), or null.")
+    implicit_deadline: dt.date | None = Field(default=None, exclude_if=_unset,
+                                              description="The end of the report year (not scored).")
+
+
+class Outcome(Model):
+    """A past result of an indicator for the whole place, stated as a number (ANNOTATION.md §8)."""
+
+    id: str = Field(description="Outcome id (o1, o2, …).")
+    section: str | None = Field(description="Id of the section it stands in, or null (the preamble).")
+    span: Span = Field(description="The clause, split as commitments are.")
+    text: str = Field(description="The text at the span.")
+    indicator: str = Field(min_length=1, description="The indicator whose result it states (never null).")
+    period: Period = Field(description="The years the value covers: last year [Y-1, Y-1]; a plan period's "
+                                       "result that period; a level reached at its end the last year alone.")
+    quantities: list[Quantity] = Field(min_length=1, description="Its quantities, role result.")
 
 
 class Document(Model):
-    schema_version: Literal["1"] = SCHEMA_VERSION
+    schema_version: Literal[SCHEMA_VERSIONS] = Field(  # type: ignore[valid-type]
+        default=SCHEMA_VERSION, description="\"2\"; a \"1\" file is read with period, per_year and decrease "
+                                            "unknown and outcomes not labelled.")
     report: Report
     noise: list[Noise] = []
     sections: list[Section] = []
     commitments: list[Commitment] = []
+    outcomes: list[Outcome] | None = Field(default=None, exclude_if=_unset,
+                                           description="Past results of indicators (§8); null or absent when "
+                                                       "not labelled.")
 
     def to_json(self, indent: int | None = 1) -> str:
         """The document as JSON; gwr's optional extras are left out when unset."""

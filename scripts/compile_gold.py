@@ -23,7 +23,7 @@ import regex
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from schemas import GwrError, SchemaError, resolve_unit, validate_document  # noqa: E402
+from schemas import SCHEMA_VERSION, GwrError, SchemaError, resolve_unit, validate_document  # noqa: E402
 from schemas.spans import Line, section_bodies, split_lines  # noqa: E402
 
 
@@ -40,6 +40,8 @@ class State:
     noise: list[dict] = field(default_factory=list)
     sections: list[dict] = field(default_factory=list)
     commitments: list[dict] = field(default_factory=list)
+    outcomes: list[dict] = field(default_factory=list)
+    last: dict | None = None  # the commitment or outcome that quantity and deadline lines belong to
     regions: list[list[int]] = field(default_factory=list)
     cursors: dict = field(default_factory=dict)
 
@@ -95,6 +97,26 @@ def clean(text: str, span: tuple[int, int]) -> str:
     return regex.sub(r"\s*\n\s*", "", text[span[0]:span[1]])
 
 
+def period(value: str | None, year: int, lineno: int) -> list[int]:
+    """`2026` -> [2026, 2026], `2026-2030` -> [2026, 2030]; absent -> the report year alone."""
+    if value is None:
+        return [year, year]
+    m = regex.fullmatch(r"((?:19|20)[0-9]{2})(?:-((?:19|20)[0-9]{2}))?", value)
+    if not m:
+        raise LabelError(f"line {lineno}: period {value!r} is not YYYY or YYYY-YYYY")
+    first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+    if last < first:
+        raise LabelError(f"line {lineno}: period {value!r} ends before it starts")
+    return [first, last]
+
+
+def flag(f: dict[str, str], name: str, lineno: int) -> bool:
+    value = f.get(name, "false")
+    if value not in ("true", "false"):
+        raise LabelError(f"line {lineno}: {name}={value!r}, expected true or false")
+    return value == "true"
+
+
 def handle(state: State, kind: str, parts: list[str], lineno: int) -> None:
     text = state.text
     if kind == "report":
@@ -122,13 +144,29 @@ def handle(state: State, kind: str, parts: list[str], lineno: int) -> None:
         state.commitments.append({
             "id": f"c{len(state.commitments) + 1}", "section": null(parts[0]), "span": list(span),
             "text": clean(text, span), "action": f["action"], "object": f["object"],
-            "indicator": null(f["indicator"]), "strength": f["strength"], "quantities": [], "deadline": None,
-            "_line": lineno,
+            "indicator": null(f["indicator"]), "strength": f["strength"],
+            "period": period(f.get("period"), state.report["year"], lineno), "quantities": [], "deadline": None,
         })
+        state.last = state.commitments[-1]
+    elif kind == "outcome":
+        f = fields(parts[2:], lineno)
+        if "period" not in f:
+            raise LabelError(f"line {lineno}: an outcome needs period= (last year: the report year - 1)")
+        span = find_quote(text, parts[1], state.cursors.get("outcome", 0), None, "outcome", lineno)
+        state.cursors["outcome"] = span[1]
+        state.outcomes.append({
+            "id": f"o{len(state.outcomes) + 1}", "section": null(parts[0]), "span": list(span),
+            "text": clean(text, span), "indicator": f["indicator"],
+            "period": period(f["period"], state.report["year"], lineno), "quantities": [],
+        })
+        state.last = state.outcomes[-1]
     elif kind in ("quantity", "deadline"):
-        if not state.commitments:
-            raise LabelError(f"line {lineno}: {kind} before any commitment")
-        c = state.commitments[-1]
+        if state.last is None:
+            raise LabelError(f"line {lineno}: {kind} before any commitment or outcome")
+        c = state.last
+        is_outcome = c["id"].startswith("o")
+        if is_outcome and kind == "deadline":
+            raise LabelError(f"line {lineno}: an outcome has no deadline")
         try:
             span = find_quote(text, parts[0], c["span"][0], c["span"][1], kind, lineno)
         except LabelError:
@@ -144,7 +182,9 @@ def handle(state: State, kind: str, parts: list[str], lineno: int) -> None:
         c["quantities"].append({
             "span": list(span), "text": clean(text, span), "value": float(f["value"]),
             "value_max": float(f["value_max"]) if f.get("value_max", "-") != "-" else None,
-            "unit": f["unit"], "comparator": f["comparator"], "kind": f["kind"], "role": f["role"],
+            "unit": f["unit"], "comparator": f["comparator"], "kind": f["kind"],
+            "role": f.get("role", "result") if is_outcome else f["role"],
+            "per_year": flag(f, "per_year", lineno), "decrease": flag(f, "decrease", lineno),
         })
     elif kind == "region":
         s = find_quote(text, parts[0], 0, None, "region start", lineno)
@@ -180,14 +220,12 @@ def compile_labels(labels: str, root: Path = ROOT) -> dict:
     if state is None:
         raise LabelError("no report line")
     fill_section_bodies(state)
-    for c in state.commitments:
-        c.pop("_line")
     report = dict(state.report)
     report["text_sha256"] = hashlib.sha256(state.text.encode("utf-8")).hexdigest()
     report["title"] = state.title
     report["annotated_regions"] = state.regions or [[0, len(state.text)]]
-    data = {"schema_version": "1", "report": report, "noise": state.noise,
-            "sections": state.sections, "commitments": state.commitments}
+    data = {"schema_version": SCHEMA_VERSION, "report": report, "noise": state.noise,
+            "sections": state.sections, "commitments": state.commitments, "outcomes": state.outcomes}
     doc = validate_document(data, state.text, "labels")
     return json.loads(doc.to_json())
 
@@ -208,7 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     n_q = sum(len(c["quantities"]) for c in data["commitments"])
     n_d = sum(c["deadline"] is not None for c in data["commitments"])
     print(f"{out}: {len(data['sections'])} sections, {len(data['noise'])} noise, "
-          f"{len(data['commitments'])} commitments, {n_q} quantities, {n_d} deadlines")
+          f"{len(data['commitments'])} commitments, {n_q} quantities, {n_d} deadlines, "
+          f"{len(data['outcomes'])} outcomes")
     return 0
 
 

@@ -31,3 +31,14 @@ def seed_text() -> str:
 @pytest.fixture
 def seed_gold() -> dict:
     return json.loads((ROOT / "gold" / "zhengzhou-2025.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def example2_text() -> str:
+    """The guideline's version-2 example (periods, per_year, outcomes)."""
+    return (DATA / "v2" / "example-2026.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def example2_gold() -> dict:
+    return json.loads((DATA / "v2" / "example-2026.json").read_text(encoding="utf-8"))

@@ -36,9 +36,64 @@ def test_seed_gold_is_compiled_from_its_labels(seed_gold):
     assert compile_labels(labels) == seed_gold
 
 
-def test_example_labels_compile_to_the_spec_example(example_gold):
-    labels = (DATA / "example-2026.labels").read_text(encoding="utf-8")
-    assert compile_labels(labels) == example_gold
+def test_example_labels_compile_to_the_spec_example(example2_gold):
+    labels = (DATA / "v2" / "example-2026.labels").read_text(encoding="utf-8")
+    assert compile_labels(labels) == example2_gold
+
+
+def test_v2_example_round_trips(example2_gold, example2_text):
+    doc = validate_document(example2_gold, example2_text)
+    assert doc.schema_version == "2"
+    assert json.loads(doc.to_json()) == example2_gold
+    assert [(o.text, o.indicator, o.period) for o in doc.outcomes] == [
+        ("全市地区生产总值2860亿元", "gdp_level", (2025, 2025)), ("增长5.2%", "gdp_growth", (2025, 2025)),
+        ("新增城镇就业8.1万人", "urban_new_jobs", (2025, 2025)),
+        ("地区生产总值年均增长5.6%", "gdp_growth", (2021, 2025)),
+        ("新增高新技术企业1200家", "high_tech_firms", (2021, 2025))]
+    assert [q.per_year for o in doc.outcomes for q in o.quantities] == [False, False, False, True, False]
+
+
+def test_v1_file_loads_with_v2_fields_unknown(example_gold, example_text):
+    doc = validate_document(example_gold, example_text)
+    assert doc.schema_version == "1" and doc.outcomes is None
+    assert {c.period for c in doc.commitments} == {None}
+    assert {(q.per_year, q.decrease) for c in doc.commitments for q in c.quantities} == {(None, None)}
+    assert json.loads(doc.to_json()) == example_gold  # unknown fields are not written back
+
+
+V2_BROKEN = [
+    (lambda d: d["commitments"][0].pop("period"), "commitments[0].period: missing (version 2 gives every "
+                                                  "commitment a period)"),
+    (lambda d: d["commitments"][0].update(period=[2030, 2026]), "commitments[0].period: period [2030, 2026] ends "
+                                                                "before it starts"),
+    (lambda d: d["commitments"][0]["quantities"][0].pop("per_year"),
+     "commitments[0].quantities[0].per_year: missing (version 2 requires it)"),
+    (lambda d: d["commitments"][0]["quantities"][0].update(role="result"),
+     "commitments[0].quantities[0].role: 'result' belongs to outcomes; a commitment's quantity is a target or a "
+     "qualifier"),
+    (lambda d: d["outcomes"][0]["quantities"][0].update(role="target"),
+     "outcomes[0].quantities[0].role: 'target', but an outcome's quantities are 'result'"),
+    (lambda d: d["outcomes"][0].update(indicator="gdp"), "outcomes[0].indicator: unknown indicator 'gdp'"),
+    (lambda d: d["outcomes"][0].update(indicator=None), "outcomes[0].indicator: Input should be a valid string"),
+    (lambda d: d["outcomes"][1].update(id="o1"), "outcomes[1].id: duplicate id 'o1'"),
+    (lambda d: d["outcomes"][0]["quantities"][0].update(decrease=True),
+     "outcomes[0].quantities[0].decrease: true on a 'level' quantity; a fall is a change"),
+    (lambda d: d["outcomes"][0].update(text="地区生产总值"), "outcomes[0].text: '地区生产总值' is not the text at "
+                                                              "[72, 86]: '全市地区生产总值2860亿元'"),
+    (lambda d: d.update(schema_version="1"), "outcomes: a version-1 document has no outcomes (schema_version "
+                                             "must be \"2\")"),
+    (lambda d: d["noise"][0].update(kind="banner"), "noise[0].kind: Input should be 'masthead', 'caption', "
+                                                    "'byline' or 'chrome', got 'banner'"),
+]
+
+
+@pytest.mark.parametrize("edit,message", V2_BROKEN, ids=[m.split(":")[0] + ("" if i != 1 else "-order") for i, (_, m) in enumerate(V2_BROKEN)])
+def test_broken_v2_document_is_refused_with_a_located_message(example2_gold, example2_text, edit, message):
+    data = copy.deepcopy(example2_gold)
+    edit(data)
+    with pytest.raises(SchemaError) as info:
+        validate_document(data, example2_text)
+    assert message in info.value.errors
 
 
 def test_load_document_finds_its_source(tmp_path, seed_gold):
@@ -113,7 +168,7 @@ def test_all_errors_are_reported_at_once(example_gold, example_text):
 
 def test_layout_break_white_space_may_be_dropped_from_text():
     text = "开通小型公交、定制公\n\n交等专线。"
-    data = {"report": {"id": "x", "place": "某市", "level": "city", "year": 2025, "source": "x",
+    data = {"schema_version": "1", "report": {"id": "x", "place": "某市", "level": "city", "year": 2025, "source": "x",
                        "text_sha256": __import__("hashlib").sha256(text.encode()).hexdigest()},
             "commitments": [{"id": "c1", "section": None, "span": [0, 16], "text": "开通小型公交、定制公交等专线",
                              "action": "开通", "object": "专线", "indicator": None, "strength": "default"}]}
