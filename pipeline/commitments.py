@@ -112,7 +112,7 @@ def split_enumeration(c: CommitmentMatch) -> list[CommitmentMatch]:
         own = [q for q in c.quantities[a:b] if q not in shared]
         start, end = c.para.span(lo, hi)
         item = CommitmentMatch(start, end, text[lo:hi], c.section, c.targets, para=c.para, lo=lo, hi=hi,
-                               quantities=own + shared, deadline=c.deadline)
+                               quantities=own + shared, deadline=c.deadline, period=c.period)
         item.inherit_from = out[0] if out else None
         out.append(item)
     return out

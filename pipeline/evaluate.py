@@ -6,18 +6,28 @@ import math
 from pathlib import Path
 from typing import Iterable
 
+from collections import Counter
+
 from schemas import (
-    Commitment, Document, GwrError, Quantity, SchemaError, document_errors, load_document, validate_document,
+    Commitment, Document, GwrError, Outcome, Quantity, SchemaError, document_errors, load_document,
+    validate_document,
 )
+from schemas.document import scored_fields
 
 from .scoring import ScoreError, Scores, Span, iou, match, overlap
 
 #: Figures in the order the table prints them.
 FIGURE_ORDER = (
     "commitments_lenient", "commitments_strict", "targets", "qualifiers", "quantities",
-    "deadlines", "headings", "noise", "title", "action", "indicator", "strength",
+    "deadlines", "headings", "noise", "title", "action", "indicator", "strength", "period",
+    "indicator_targets", "outcomes_matched", "outcomes", "indicator_outcomes",
 )
-QUANTITY_FIELDS = ("value", "base_unit", "comparator", "kind", "role")
+#: Field accuracies and panel keys, read from the models (schemas/document.py marks them).
+QUANTITY_FIELDS = scored_fields(Quantity, "accuracy")
+COMMITMENT_FIELDS = scored_fields(Commitment, "accuracy")
+QUANTITY_KEY = scored_fields(Quantity, "panel")
+COMMITMENT_KEY = scored_fields(Commitment, "panel")
+OUTCOME_KEY = scored_fields(Outcome, "panel")
 
 
 class EvaluationError(GwrError):
@@ -62,6 +72,10 @@ class _DocScorer:
         self.detection(gold_c, pred_c)
         self.deadlines(gold_c, pred_c, pairs)
         self.fields(gold_c, pred_c, pairs)
+        self.indicator_targets(gold_c, pred_c)
+        if self.gold.outcomes is not None:
+            self.outcomes([o for o in self.gold.outcomes],
+                          [o for o in self.pred.outcomes or [] if _in_regions(o.span, self.regions)])
         return self.scores
 
     # -- outline ---------------------------------------------------------
@@ -171,11 +185,14 @@ class _DocScorer:
                     if gq[a].role != role:
                         continue
                     g, p = gq[a], pq[b]
-                    checks = {"value": _same(g.value, p.value) and _same(g.value_max, p.value_max),
-                              "base_unit": g.base_unit == p.base_unit, "comparator": g.comparator == p.comparator,
-                              "kind": g.kind == p.kind, "role": g.role == p.role}
                     for fld in QUANTITY_FIELDS:
-                        self.scores.accuracy(f"{name}.{fld}").add(checks[fld])
+                        if getattr(g, fld) is None and fld != "value":
+                            continue  # per_year, decrease unknown in a version-1 gold
+                        ok = _field_equal(g, p, fld)
+                        self.scores.accuracy(f"{name}.{fld}").add(ok)
+                        if not ok and fld in ("per_year", "decrease"):
+                            self.error(role, "wrong", g.span, g.text, f"{fld}: gold {getattr(g, fld)} vs pred "
+                                                                      f"{getattr(p, fld)} in {gold_c[gi].text!r}")
             for fld in QUANTITY_FIELDS:
                 self.scores.accuracy(f"{name}.{fld}")
 
@@ -227,13 +244,109 @@ class _DocScorer:
     def fields(self, gold_c, pred_c, pairs) -> None:
         for gi, pi in pairs:
             g, p = gold_c[gi], pred_c[pi]
-            for name in ("action", "indicator", "strength"):
+            for name in COMMITMENT_FIELDS:
                 gv, pv = getattr(g, name), getattr(p, name)
+                if name == "period" and gv is None:
+                    continue  # unknown in a version-1 gold
                 self.scores.accuracy(name).add(gv == pv)
                 if gv != pv:
-                    self.error(name, "wrong", g.span, g.text, f"gold {gv!r} vs pred {pv!r}")
-        for name in ("action", "indicator", "strength"):
+                    self.error(name, "wrong", g.span, g.text, f"gold {_show(gv)} vs pred {_show(pv)}")
+        for name in COMMITMENT_FIELDS:
             self.scores.accuracy(name)
+
+    # -- the panel figures (§7.8, §7.9) -------------------------------------
+    def _multiset(self, name: str, category: str, gold_items, pred_items, item_key, role: str) -> None:
+        """P/R/F1 of the predicted multiset of panel keys against the gold one; spans play no part."""
+        known = _known_fields(gold_items)
+        gold = Counter(k for it in gold_items for k in _keys(it, item_key, role, known))
+        pred = Counter(k for it in pred_items for k in _keys(it, item_key, role, known))
+        prf = self.scores.prf(name)
+        prf.tp += sum((gold & pred).values())
+        prf.fn += sum((gold - pred).values())
+        prf.fp += sum((pred - gold).values())
+        for kind, missing in (("missed", gold - pred), ("extra", pred - gold)):
+            texts = gold_items if kind == "missed" else pred_items
+            for key in missing.elements():
+                where = next((it for it in texts if key in _keys(it, item_key, role, known)), None)
+                self.error(category, kind, where.span if where else None, where.text if where else "",
+                           _show_key(key, item_key, known))
+
+    def indicator_targets(self, gold_c, pred_c) -> None:
+        self._multiset("indicator_targets", "ind_target", [c for c in gold_c if c.indicator],
+                       [c for c in pred_c if c.indicator], COMMITMENT_KEY, "target")
+
+    def outcomes(self, gold_o: list[Outcome], pred_o: list[Outcome]) -> None:
+        g_spans, p_spans = [o.span for o in gold_o], [o.span for o in pred_o]
+        pairs = match(g_spans, p_spans, lambda gi, pi: iou(g_spans[gi], p_spans[pi]) >= 0.5)
+        matched = self.scores.prf("outcomes_matched")
+        matched.tp += len(pairs)
+        self._unmatched("outcome", matched, g_spans, p_spans, pairs, [o.text for o in gold_o],
+                        [o.text for o in pred_o])
+        correct = self.scores.prf("outcomes")
+        good = 0
+        for gi, pi in pairs:
+            g, p = gold_o[gi], pred_o[pi]
+            why = _outcome_difference(g, p)
+            if why:
+                self.error("outcome", "wrong", g.span, g.text, why)
+            else:
+                good += 1
+        correct.tp += good
+        correct.fn += len(gold_o) - good
+        correct.fp += len(pred_o) - good
+        self._multiset("indicator_outcomes", "ind_outcome", gold_o, pred_o, OUTCOME_KEY, "result")
+
+
+def _field_equal(g: Quantity, p: Quantity, fld: str) -> bool:
+    if fld == "value":
+        return _same(g.value, p.value) and _same(g.value_max, p.value_max)
+    return getattr(g, fld) == getattr(p, fld)
+
+
+def _known_fields(gold_items) -> frozenset[str]:
+    """Panel-key fields the gold states: a version-1 gold leaves period, per_year, decrease unknown."""
+    unknown = set()
+    for it in gold_items:
+        if getattr(it, "period", None) is None:
+            unknown.add("period")
+        for q in it.quantities:
+            unknown.update(f for f in ("per_year", "decrease") if getattr(q, f) is None)
+    return frozenset(set(COMMITMENT_KEY + QUANTITY_KEY) - unknown)
+
+
+def _keys(item, item_key, role: str, known: frozenset[str]) -> list[tuple]:
+    head = tuple(getattr(item, f) for f in item_key if f in known)
+    return [head + tuple(_rounded(getattr(q, f)) for f in QUANTITY_KEY if f in known)
+            for q in item.quantities if q.role == role]
+
+
+def _rounded(v):
+    return round(v, 9) if isinstance(v, float) else v
+
+
+def _show(v) -> str:
+    return f"{v[0]}-{v[1]}" if isinstance(v, tuple) else repr(v)
+
+
+def _show_key(key: tuple, item_key, known) -> str:
+    names = [f for f in item_key if f in known] + [f for f in QUANTITY_KEY if f in known]
+    return " ".join(f"{n}={_show(v) if n == 'period' else v}" for n, v in zip(names, key))
+
+
+def _outcome_difference(g: Outcome, p: Outcome) -> str:
+    """Why a matched outcome is not correct ("" when it is): indicator, period, quantities (§7.9)."""
+    if g.indicator != p.indicator:
+        return f"indicator: gold {g.indicator} vs pred {p.indicator}"
+    if g.period != p.period:
+        return f"period: gold {_show(g.period)} vs pred {_show(p.period)}"
+    gq, pq = g.quantities, p.quantities
+    if len(gq) != len(pq):
+        return f"quantities: gold {len(gq)} vs pred {len(pq)}"
+    for a, b in zip(gq, pq):
+        for fld in QUANTITY_KEY:
+            if not _field_equal(a, b, fld) and fld != "value_max":
+                return f"{fld}: gold {getattr(a, fld)} vs pred {getattr(b, fld)}"
+    return ""
 
 
 def _quantity_equal(g: Quantity, p: Quantity) -> bool:
@@ -290,7 +403,7 @@ def evaluate_paths(gold_path: str | Path, pred_path: str | Path) -> tuple[Scores
         pred, pred_file = preds.pop(doc_id, (None, None))
         if pred is None:
             warnings.append(f"{doc_id}: no prediction; every gold item counts as missed")
-            pred = gold.model_copy(update={"noise": [], "sections": [], "commitments": [],
+            pred = gold.model_copy(update={"noise": [], "sections": [], "commitments": [], "outcomes": [],
                                            "report": gold.report.model_copy(update={"title": None})})
         elif text is not None:
             errors = document_errors(pred, text)

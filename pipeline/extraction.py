@@ -20,16 +20,16 @@ from pydantic import ValidationError
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from schemas import Commitment, Deadline, Document, Noise, Quantity, Report, Section
+from schemas import Commitment, Deadline, Document, Noise, Outcome, Quantity, Report, Section
 
-from . import clauses, commitments, deadlines, indicators, layout, quantities, sections, tokenizer  # noqa: F401  (registered)
+from . import clauses, commitments, deadlines, indicators, layout, outcomes, periods, quantities, sections, tokenizer  # noqa: F401  (registered)
 from .lexicon import jieba_user_dict
-from .model import Analysis, CommitmentMatch
+from .model import Analysis, CommitmentMatch, OutcomeMatch
 from .stage import Stage
 
 _HAN = regex.compile(r"\p{Han}")
 STAGES = ("gwr_layout", "gwr_sections", "gwr_clauses", "gwr_quantities", "gwr_deadlines",
-          "gwr_commitments", "gwr_indicators", "gwr_spans")
+          "gwr_commitments", "gwr_indicators", "gwr_outcomes", "gwr_spans")
 
 _PLACE = regex.compile(r"(?:[0-9]{4}年)?(\p{Han}{1,12}?(?:省|自治区|市|区|县|州|旗|盟))(?:[0-9]{4}年)?(?:人民)?政府工作报告")
 _LEVELS = (("national", regex.compile(r"国务院|全国|中国")), ("province", regex.compile(r"(?:省|自治区)$|^(?:北京|上海|天津|重庆)市$")),
@@ -141,23 +141,57 @@ def extract(text: str, *, year: int | None = None, place: str | None = None, lev
         sections=[Section(id=h.id, parent=h.parent, level=h.level, ordinal=h.ordinal, role=h.role,
                           title=h.title, heading=(h.start, h.end), body=h.body) for h in a.headings],
         commitments=[_commitment(i, c, report.year, a) for i, c in enumerate(a.commitments, 1)],
+        outcomes=[o for o in (_outcome(i, o, a) for i, o in enumerate(a.outcomes, 1)) if o is not None],
     )
     if a.warnings:
         document.report.warnings = list(a.warnings)
     return document
 
 
-def _commitment(i: int, c: CommitmentMatch, year: int, a: Analysis) -> Commitment:
-    p = c.para
+def _quantities(p, matches, a: Analysis, multi_year: bool, role: str | None = None) -> list[Quantity]:
+    """Validated quantities of a commitment or outcome; one that fails normalisation is left out, noted."""
     found = []
-    for q in c.quantities:
+    for q in matches:
         try:
             found.append(Quantity.model_validate({
                 "span": p.span(q.lo, q.hi), "text": p.text[q.lo:q.hi], "number": q.number,
                 "number_max": q.number_max, "unit": q.unit, "comparator_words": q.comparator_words,
-                "kind": q.kind, "role": q.role}))
+                "kind": q.kind, "role": role or q.role, "decrease": q.decrease,
+                "per_year": q.per_year == "always" or (q.per_year == "multi" and multi_year)}))
         except ValidationError as exc:
             a.warnings.append(f"quantity {p.text[q.lo:q.hi]!r} left out: {exc.errors()[0]['msg']}")
+    return found
+
+
+def commitment_period(c: CommitmentMatch, year: int | None) -> tuple[int, int] | None:
+    """The clause's span, else the report year; a deadline in a later year sets the last year, and a
+    yearly average (年均) with no span named is for the plan period the year lies in."""
+    if year is None:
+        return None
+    first, last = c.period or (year, year)
+    if c.deadline is not None:
+        found = regex.search(r"((?:19|20)[0-9]{2})年", c.deadline.text)
+        if found and int(found.group(1)) > last:
+            last = int(found.group(1))
+    if first == last and any(q.per_year == "always" for q in c.quantities):
+        plan = periods.plan_around(year)
+        if plan is not None:
+            first, last = plan
+    return first, last
+
+
+def _outcome(i: int, o: OutcomeMatch, a: Analysis) -> Outcome | None:
+    found = _quantities(o.para, o.quantities, a, o.period[1] > o.period[0], role="result")
+    if not found:
+        return None
+    return Outcome(id=f"o{i}", section=o.section, span=(o.start, o.end), text=o.text, indicator=o.indicator,
+                   period=o.period, quantities=found)
+
+
+def _commitment(i: int, c: CommitmentMatch, year: int | None, a: Analysis) -> Commitment:
+    p = c.para
+    period = commitment_period(c, year)
+    found = _quantities(p, c.quantities, a, period is not None and period[1] > period[0])
     deadline = None
     if c.deadline is not None:
         try:
@@ -166,5 +200,5 @@ def _commitment(i: int, c: CommitmentMatch, year: int, a: Analysis) -> Commitmen
         except ValidationError as exc:
             a.warnings.append(f"deadline {c.deadline.text!r} left out: {exc.errors()[0]['msg']}")
     return Commitment(id=f"c{i}", section=c.section, span=(c.start, c.end), text=c.text, action=c.action,
-                      object=c.object, indicator=c.indicator, strength=c.strength, quantities=found,
-                      deadline=deadline)
+                      object=c.object, indicator=c.indicator, strength=c.strength, period=period,
+                      quantities=found, deadline=deadline)

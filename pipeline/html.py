@@ -12,11 +12,11 @@ import html
 import json
 from dataclasses import dataclass, field
 
-from schemas import Document
+from schemas import Commitment, Document, Outcome, Quantity
 
 from .scoring import ScoreError, Scores
 
-KIND_RANK = {"noise": 0, "heading": 0, "commitment": 1, "deadline": 2, "quantity": 2}
+KIND_RANK = {"noise": 0, "heading": 0, "commitment": 1, "outcome": 1, "deadline": 2, "quantity": 2}
 
 CSS = """
 body{margin:0;font:15px/1.7 sans-serif;color:#222;display:flex}
@@ -29,6 +29,7 @@ main{flex:1;padding:10px 24px;max-width:980px}
 .heading{font-weight:bold;color:#134;background:#e3ecf7}
 .commitment{background:#fff3b0;border-radius:2px;cursor:pointer}
 .commitment.targets{background:#ffd98a}
+.outcome{background:#e4ddf7;border-radius:2px;cursor:pointer}
 .quantity{border-bottom:2px solid #2a8a3a;background:#d8f3dc}
 .quantity.qualifier{border-bottom:2px dotted #2a6a8a;background:#dcebf3}
 .deadline{border-bottom:2px solid #7a3aa0;background:#eddcf7}
@@ -76,8 +77,23 @@ def _num(v) -> str | None:
     return None if v is None else f"{v:g}"
 
 
+def _fields(model, names: tuple[str, ...]) -> dict:
+    """A model's fields for an item's pop-up, read from the model (spans and texts left out)."""
+    out = {}
+    for name in names:
+        v = getattr(model, name)
+        out[name] = f"{v[0]}-{v[1]}" if name == "period" and v else _num(v) if isinstance(v, float) else v
+    return out
+
+
+_SKIP = ("span", "text", "quantities", "deadline", "implicit_deadline", "id")
+COMMITMENT_SHOWN = tuple(f for f in Commitment.model_fields if f not in _SKIP)
+OUTCOME_SHOWN = tuple(f for f in Outcome.model_fields if f not in _SKIP)
+QUANTITY_SHOWN = tuple(f for f in Quantity.model_fields if f not in _SKIP)
+
+
 def document_items(doc: Document) -> list[Item]:
-    """One item per noise line, heading, commitment, distinct quantity span and deadline span."""
+    """One item per noise line, heading, commitment, outcome, distinct quantity span and deadline span."""
     items = [Item(n.span[0], n.span[1], "noise", f"n{i}", {"noise": n.kind}, [n.kind])
              for i, n in enumerate(doc.noise)]
     for s in doc.sections:
@@ -86,24 +102,23 @@ def document_items(doc: Document) -> list[Item]:
                            "title": s.title}, [s.role]))
     seen_q: dict[tuple, Item] = {}
     seen_d: dict[tuple, Item] = {}
-    for c in doc.commitments:
-        items.append(Item(c.span[0], c.span[1], "commitment", c.id,
-                          {"commitment": c.id, "action": c.action, "object": c.object, "strength": c.strength,
-                           "indicator": c.indicator, "section": c.section,
-                           "deadline": c.deadline.date.isoformat() if c.deadline else None},
-                          ["targets"] if c.indicator else []))
+    for c in [*doc.commitments, *(doc.outcomes or [])]:
+        is_outcome = isinstance(c, Outcome)
+        kind = "outcome" if is_outcome else "commitment"
+        fields = {kind: c.id, **_fields(c, OUTCOME_SHOWN if is_outcome else COMMITMENT_SHOWN)}
+        if not is_outcome:
+            fields["deadline"] = c.deadline.date.isoformat() if c.deadline else None
+        items.append(Item(c.span[0], c.span[1], kind, c.id, fields,
+                          ["targets"] if c.indicator and not is_outcome else []))
         for q in c.quantities:
             key = tuple(q.span)
             if key in seen_q:
-                seen_q[key].fields["commitment"] += f", {c.id}"
+                seen_q[key].fields[kind] = f"{seen_q[key].fields.get(kind, '')}, {c.id}".lstrip(", ")
                 continue
             seen_q[key] = Item(q.span[0], q.span[1], "quantity", f"{c.id}-q{len(seen_q)}",
-                               {"value": _num(q.value), "value_max": _num(q.value_max), "unit": q.unit,
-                                "base_value": _num(q.base_value), "base_value_max": _num(q.base_value_max),
-                                "base_unit": q.base_unit, "comparator": q.comparator, "kind": q.kind,
-                                "role": q.role, "indicator": c.indicator, "commitment": c.id}, [q.role])
+                               {**_fields(q, QUANTITY_SHOWN), "indicator": c.indicator, kind: c.id}, [q.role])
             items.append(seen_q[key])
-        if c.deadline is not None and tuple(c.deadline.span) not in seen_d:
+        if not is_outcome and c.deadline is not None and tuple(c.deadline.span) not in seen_d:
             seen_d[tuple(c.deadline.span)] = Item(
                 c.deadline.span[0], c.deadline.span[1], "deadline", f"{c.id}-d",
                 {"deadline": c.deadline.date.isoformat(), "precision": c.deadline.precision,
@@ -154,7 +169,7 @@ def _outline(doc: Document) -> str:
 LEGEND = ('<p class="legend"><span class="heading">heading</span><span class="commitment">commitment</span>'
           '<span class="commitment targets">with indicator</span><span class="quantity">target</span>'
           '<span class="quantity qualifier">qualifier</span><span class="deadline">deadline</span>'
-          '<span class="noise">noise</span></p>')
+          '<span class="outcome">outcome</span><span class="noise">noise</span></p>')
 
 
 def show_page(doc: Document, text: str) -> str:
@@ -178,6 +193,8 @@ def _marks(errors: list[ScoreError], side: str) -> dict[tuple[int, int], tuple[s
         if (side == "gold" and e.kind == "extra") or (side == "pred" and e.kind in ("missed", "wrong", "span")):
             continue
         css = {"missed": "missed", "extra": "extra"}.get(e.kind, "wrong")
+        if e.category in ("ind_target", "ind_outcome"):  # the item is there; its panel figure differs
+            css = "wrong"
         old = marks.get(tuple(e.span), (css, []))
         marks[tuple(e.span)] = (old[0] if old[0] != "wrong" else css, old[1] + [e.line()])
     return marks

@@ -29,10 +29,15 @@ def _fits(rule: IndicatorRule, c: CommitmentMatch) -> bool:
     return False
 
 
-def indicator_of(c: CommitmentMatch) -> str | None:
+def indicator_of(c: CommitmentMatch, inherited: str = "") -> str | None:
+    """The indicator the clause targets; `inherited` is the subject of the clause before it in its
+    sentence, which a clause with a bare predicate takes (地区生产总值达到240亿元，同比增长21% -> the
+    second clause is GDP growth)."""
     text = c.para.text
     first = min([q.lo for q in c.quantities if q.role == "target"], default=c.hi)
     subject = text[c.lo:first]
+    if inherited and c.quantities and bare_predicate(subject):
+        subject = inherited + subject
     if not lexicon().indicator_any.search(subject):
         return None
     named = [rule for rule in lexicon().indicators
@@ -46,9 +51,26 @@ def indicator_of(c: CommitmentMatch) -> str | None:
     return fitting[0]
 
 
+def bare_predicate(subject: str) -> bool:
+    """Only predicate words stand before the number (同比增长, 比上年增长): the subject is elided."""
+    from .outcomes import words
+
+    return bool(words().bare.match(subject))
+
+
+def subject_of(c: CommitmentMatch) -> str:
+    first = min([q.lo for q in c.quantities], default=c.hi)
+    return c.para.text[c.lo:first]
+
+
 def analyse_indicators(a: Analysis, doc=None) -> None:
+    before: CommitmentMatch | None = None
     for c in a.commitments:
-        c.indicator = indicator_of(c)
+        same_sentence = (before is not None and before.para is c.para and before.hi <= c.lo
+                         and not any(ch in "。；;！？!?" for ch in c.para.text[before.hi:c.lo]))
+        inherited = subject_of(before) if same_sentence and before.indicator else ""
+        c.indicator = indicator_of(c, inherited)
+        before = c
 
 
 @Language.factory("gwr_indicators")

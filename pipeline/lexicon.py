@@ -44,6 +44,7 @@ class Lexicon:
     noise: tuple[tuple[str, regex.Pattern, str], ...]
     non_commitment: regex.Pattern
     non_commitment_closing: regex.Pattern
+    time_phrase: regex.Pattern
     purpose: regex.Pattern
     explanation: regex.Pattern
     targets_cue: regex.Pattern
@@ -58,6 +59,7 @@ class Lexicon:
     comparator_verbs: frozenset[str]
     change_re: regex.Pattern
     change_kind: dict[str, str]
+    decrease_words: frozenset[str]
     change_adjacent_re: regex.Pattern
     distant_comparator_re: regex.Pattern
     quantity_re: regex.Pattern
@@ -150,6 +152,7 @@ def lexicon() -> Lexicon:
         noise=tuple((kind, regex.compile(p), where) for kind, p, where in _data("noise.tsv", 3)),
         non_commitment=regex.compile("|".join(f"(?:{p})" for k, p in _data("non_commitment.tsv", 2)
                                               if k not in ("closing", "purpose"))),
+        time_phrase=regex.compile("|".join(f"(?:{p})" for k, p in _data("non_commitment.tsv", 2) if k == "time")),
         purpose=regex.compile("|".join(f"(?:{p})" for k, p in _data("non_commitment.tsv", 2) if k == "purpose")),
         non_commitment_closing=regex.compile("|".join(f"(?:{p})" for k, p in _data("non_commitment.tsv", 2)
                                                       if k == "closing")),
@@ -166,6 +169,7 @@ def lexicon() -> Lexicon:
         comparator_verbs=frozenset(w for w, (_, pos) in comparators.items() if pos == "before" and len(w) > 0),
         change_re=regex.compile(_alternation(w for w, _ in change_rows)),
         change_kind={w: k for w, k in change_rows},
+        decrease_words=frozenset(r[0] for r in _data("decrease_words.tsv", 1)),
         change_adjacent_re=regex.compile(rf"({_alternation(w for w, _ in change_rows)})(?:分别|再|约|共|累计)?$"),
         distant_comparator_re=regex.compile(
             rf"({_alternation(w for w, (_, pos) in comparators.items() if pos == 'before')})"
@@ -188,3 +192,24 @@ def jieba_user_dict() -> str:
     """The jieba user dictionary built from the verb and noun lexicons (word, frequency, tag)."""
     nouns = sorted(r[0] for r in _data("nouns.tsv", 1))
     return "".join(f"{w} 2000 v\n" for w in sorted(lexicon().verbs)) + "".join(f"{w} 3000 n\n" for w in nouns)
+
+
+@dataclass(frozen=True)
+class OutlineLexicon:
+    """The outline's own vocabularies: own-line sub-head openers, role cues, glossary titles."""
+
+    openers: tuple[tuple[str, regex.Pattern], ...]  # (style, pattern on an own-line sentence)
+    leadin: regex.Pattern
+    role_cues: tuple[tuple[str, str, regex.Pattern], ...]  # (role, strong|weak, pattern)
+    glossary: regex.Pattern
+
+
+@functools.cache
+def outline_lexicon() -> OutlineLexicon:
+    subheads = _data("subheads.tsv", 3)
+    return OutlineLexicon(
+        openers=tuple((style, regex.compile(p)) for kind, style, p in subheads if kind == "opener"),
+        leadin=regex.compile("|".join(f"(?:{p})" for kind, _, p in subheads if kind == "leadin")),
+        role_cues=tuple((role, weight, regex.compile(p, regex.M)) for role, weight, p in _data("role_cues.tsv", 3)),
+        glossary=regex.compile("|".join(f"(?:{p[0]})" for p in _data("glossary_titles.tsv", 1))),
+    )

@@ -80,6 +80,8 @@ class QuantityMatch:
     comparator_words: list[str]
     kind: str = "level"
     role: str = "target"
+    decrease: bool = False  # the change word that governs it states a fall (下降, 降低)
+    per_year: str | None = None  # "always" after 年均, "multi" after 每年 (a yearly average only over years)
 
 
 @dataclass
@@ -106,8 +108,23 @@ class CommitmentMatch:
     action_opens: bool = False  # the action is the clause's first word (after manner/strength words)
     strength: str = "default"
     indicator: str | None = None
+    period: tuple[int, int] | None = None  # a longer span named by the clause, sentence, lead-in or heading
     quantities: list[QuantityMatch] = field(default_factory=list)
     deadline: DeadlineMatch | None = None
+
+
+@dataclass
+class OutcomeMatch:
+    """A past result of an indicator (ANNOTATION.md §8): a clause of a review paragraph."""
+
+    start: int
+    end: int
+    text: str
+    section: str | None
+    indicator: str
+    period: tuple[int, int]
+    para: Paragraph
+    quantities: list[QuantityMatch] = field(default_factory=list)
 
 
 @dataclass
@@ -122,4 +139,5 @@ class Analysis:
     headings: list[Heading] = field(default_factory=list)
     regions: list[Region] = field(default_factory=list)
     commitments: list[CommitmentMatch] = field(default_factory=list)
+    outcomes: list["OutcomeMatch"] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

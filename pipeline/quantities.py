@@ -19,6 +19,7 @@ from schemas import resolve_unit, tables
 from .clauses import quoted_ranges
 from .lexicon import TIMEOUT, lexicon
 from .model import Analysis, CommitmentMatch, QuantityMatch
+from .periods import per_year_word
 from .stage import Stage
 
 _ASCII_DIGIT = regex.compile(r"[0-9０-９]")
@@ -99,20 +100,27 @@ def _share_comparators(text: str, found: list[QuantityMatch]) -> None:
 
 def classify(text: str, c: CommitmentMatch) -> None:
     """Set kind and role of each quantity of a clause (quantities in text order)."""
-    words = [(m.end(), m.group(0)) for m in lexicon().change_re.finditer(text, c.lo, c.hi)]
+    lex = lexicon()
+    words = [(m.end(), m.group(0)) for m in lex.change_re.finditer(text, c.lo, c.hi)]
     ends = [e for e, _ in words]
     for i, q in enumerate(c.quantities):
         base = resolve_unit(q.unit)[0].base_unit
         k = bisect.bisect_right(ends, q.lo)
-        q.kind = _kind(text, c.lo, q, base, words[k - 1][1] if k else None)
-        if i and q.lo == c.quantities[i - 1].hi + 1 and text[q.lo - 1] in _JOIN:
+        q.kind, word = _kind(text, c.lo, q, base, words[k - 1][1] if k else None)
+        q.decrease = q.kind == "change" and word in lex.decrease_words
+        joined = i and q.lo == c.quantities[i - 1].hi + 1 and text[q.lo - 1] in _JOIN
+        if joined:
             q.kind = c.quantities[i - 1].kind  # 分别再提高30元和5元: both are changes
+            q.decrease = c.quantities[i - 1].decrease
+        # 年均增长5%: a yearly-average word between the quantity before (or the clause start) and this one
+        q.per_year = c.quantities[i - 1].per_year if joined else \
+            per_year_word(text[c.quantities[i - 1].hi if i else c.lo:q.lo])
         q.role = "qualifier" if _is_qualifier(text, c, i, base) else "target"
         if not q.comparator_words:
             q.comparator_words = _distant_comparator(text, c.lo, q)
 
 
-def _kind(text: str, lo: int, q: QuantityMatch, base: str, last_word: str | None) -> str:
+def _kind(text: str, lo: int, q: QuantityMatch, base: str, last_word: str | None) -> tuple[str, str | None]:
     """change: the quantity is a change of the indicator (增长8%, 提高0.5个百分点, 再提高20元).
 
     For a percentage the last change or level word before it in the clause
@@ -122,10 +130,12 @@ def _kind(text: str, lo: int, q: QuantityMatch, base: str, last_word: str | None
     lex = lexicon()
     if base in ("percent", "pp", "times"):
         if last_word is not None:
-            return lex.change_kind[last_word]
-        return "change" if base == "pp" else "level"
+            return lex.change_kind[last_word], last_word
+        return ("change" if base == "pp" else "level"), None
     m = lex.change_adjacent_re.search(text[max(lo, q.lo - 8):q.lo])
-    return "change" if m and lex.change_kind.get(m.group(1)) == "change" else "level"
+    if m and lex.change_kind.get(m.group(1)) == "change":
+        return "change", m.group(1)
+    return "level", None
 
 
 def _distant_comparator(text: str, lo: int, q: QuantityMatch) -> list[str]:

@@ -125,24 +125,24 @@ class Section(Model):
 class Quantity(Model):
     span: Span = Field(description="The number, its unit and its comparator word when adjacent (6%左右, 超7000家).")
     text: str = Field(description="The text at the span.")
-    value: Number = Field(description="The number as written, Chinese numerals converted (两 → 2).")
-    value_max: Number | None = Field(default=None, description="The upper end of a range (X-Y), else null.")
+    value: Number = Field(json_schema_extra={'scored': ('accuracy', 'panel')}, description="The number as written, Chinese numerals converted (两 → 2).")
+    value_max: Number | None = Field(json_schema_extra={'scored': ('panel',)}, default=None, description="The upper end of a range (X-Y), else null.")
     unit: str = Field(description="The unit as written with its magnitude word (亿元, 万人, %).")
     base_value: Number = Field(description="value × magnitude, in base_unit.")
     base_value_max: Number | None = Field(default=None, description="value_max × magnitude, in base_unit.")
-    base_unit: str = Field(description="CNY, USD, percent, pp, person, person_time, household, count, m, km, m2, "
+    base_unit: str = Field(json_schema_extra={'scored': ('accuracy', 'panel')}, description="CNY, USD, percent, pp, person, person_time, household, count, m, km, m2, "
                                        "mu, ha, m3, t, tce, kW, kWh, ug_m3, hour, minute, day, year, times, other.")
-    comparator: Comparator = Field(description="ge (以上), gt (超, 突破), approx (左右), le (以内), lt (低于), "
+    comparator: Comparator = Field(json_schema_extra={'scored': ('accuracy', 'panel')}, description="ge (以上), gt (超, 突破), approx (左右), le (以内), lt (低于), "
                                                "range (X-Y), eq when none.")
-    kind: Literal["change", "level"] = Field(description="change when a relative change of the indicator "
+    kind: Literal["change", "level"] = Field(json_schema_extra={'scored': ('accuracy',)}, description="change when a relative change of the indicator "
                                                          "(增长8%, 下降3%), level otherwise.")
-    role: Literal["target", "qualifier", "result"] = Field(
+    role: Literal["target", "qualifier", "result"] = Field(json_schema_extra={'scored': ('accuracy',)}, 
         description="target (the amount pledged), qualifier (an attribute of each object meant), result "
                     "(a quantity of an outcome).")
-    per_year: bool | None = Field(default=None, exclude_if=_unset, description="true when the value is a yearly average over a "
+    per_year: bool | None = Field(json_schema_extra={'scored': ('accuracy', 'panel')}, default=None, exclude_if=_unset, description="true when the value is a yearly average over a "
                                                              "period of more than one year (年均增长5%); "
                                                              "null when unknown (a version-1 file).")
-    decrease: bool | None = Field(default=None, exclude_if=_unset, description="true when the quantity is a fall (下降, 降低, 减少, "
+    decrease: bool | None = Field(json_schema_extra={'scored': ('accuracy', 'panel')}, default=None, exclude_if=_unset, description="true when the quantity is a fall (下降, 降低, 减少, "
                                                              "回落, 负增长): the signed change is −value; null "
                                                              "when unknown (a version-1 file).")
 
@@ -217,14 +217,14 @@ class Commitment(Model):
     section: str | None = Field(description="Id of the section it stands in, or null.")
     span: Span = Field(description="The clause, without its closing punctuation.")
     text: str = Field(description="The text at the span (a layout break's white space may be removed).")
-    action: str = Field(description="The clause's first verb as written, manner and strength words skipped; "
+    action: str = Field(json_schema_extra={'scored': ('accuracy',)}, description="The clause's first verb as written, manner and strength words skipped; "
                                     "\"\" when elided.")
     object: str = Field(description="The thing acted on, as written (not scored).")
-    indicator: str | None = Field(description="An id of indicators.tsv when the commitment targets that "
+    indicator: str | None = Field(json_schema_extra={'scored': ('accuracy', 'panel')}, description="An id of indicators.tsv when the commitment targets that "
                                               "indicator for the whole place, else null.")
-    strength: Literal["firm", "strive", "default"] = Field(description="firm (确保, 必须, 坚决), strive (力争, "
+    strength: Literal["firm", "strive", "default"] = Field(json_schema_extra={'scored': ('accuracy',)}, description="firm (确保, 必须, 坚决), strive (力争, "
                                                                        "争取, 努力, 争创), else default.")
-    period: Period | None = Field(default=None, exclude_if=_unset, description="[first_year, last_year], the years the pledge is "
+    period: Period | None = Field(json_schema_extra={'scored': ('accuracy', 'panel')}, default=None, exclude_if=_unset, description="[first_year, last_year], the years the pledge is "
                                                              "for: the report year alone unless the clause, its "
                                                              "lead-in or heading names a longer span (“十五五”, "
                                                              "今后五年, 到2030年); null when unknown.")
@@ -241,8 +241,8 @@ class Outcome(Model):
     section: str | None = Field(description="Id of the section it stands in, or null (the preamble).")
     span: Span = Field(description="The clause, split as commitments are.")
     text: str = Field(description="The text at the span.")
-    indicator: str = Field(min_length=1, description="The indicator whose result it states (never null).")
-    period: Period = Field(description="The years the value covers: last year [Y-1, Y-1]; a plan period's "
+    indicator: str = Field(json_schema_extra={'scored': ('panel',)}, min_length=1, description="The indicator whose result it states (never null).")
+    period: Period = Field(json_schema_extra={'scored': ('panel',)}, description="The years the value covers: last year [Y-1, Y-1]; a plan period's "
                                        "result that period; a level reached at its end the last year alone.")
     quantities: list[Quantity] = Field(min_length=1, description="Its quantities, role result.")
 
@@ -266,6 +266,20 @@ class Document(Model):
     def regions(self, text_length: int) -> list[tuple[int, int]]:
         regions = self.report.annotated_regions
         return [tuple(r) for r in regions] if regions is not None else [(0, text_length)]
+
+
+def scored_fields(model: type[BaseModel], use: str) -> tuple[str, ...]:
+    """The fields of a model that the scorer uses in one way, in declaration order.
+
+    `accuracy`: field accuracies over matched pairs (ANNOTATION.md §7.2, §7.6);
+    `panel`: the fields of an indicator target or outcome in the panel figure (§7.8, §7.9).
+    """
+    out = []
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        if use in extra.get("scored", ()):
+            out.append(name)
+    return tuple(out)
 
 
 def _scaled(value: float | None, factor: float) -> float | None:

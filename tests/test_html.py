@@ -43,7 +43,7 @@ def test_one_element_per_item_with_its_fields():
             kinds.count("noise")) == (233, len(distinct_q), 1, 12, 6)
     m = re.search(r'<span class="quantity target" id="c1-q0" title="([^"]*)"', page)
     assert m.group(1) == ("value: 6; value_max: —; unit: %; base_value: 6; base_value_max: —; base_unit: percent; "
-                          "comparator: approx; kind: change; role: target; indicator: gdp_growth; commitment: c1")
+                          "comparator: approx; kind: change; role: target; per_year: False; decrease: False; indicator: gdp_growth; commitment: c1")
 
 
 def _browser(url: str, tmp_path, screenshot: bool = False) -> str:
@@ -68,7 +68,8 @@ def test_show_page_in_a_browser(tmp_path):
     assert 'data-ready="1"' in dom and re.search(r'<pre id="errors" hidden="">\s*</pre>', dom)
     assert len(re.findall(r'data-kind="commitment"', dom)) == 233
     details = re.search(r'<div id="details" style="display: block;">(.*?)</div>', dom, re.S).group(1)
-    assert "commitment: c1\naction: 增长\nobject: 地区生产总值\nstrength: default\nindicator: gdp_growth" in details
+    assert ("commitment: c1\nsection: s1\naction: 增长\nobject: 地区生产总值\nindicator: gdp_growth\nstrength: default\n"
+            "period: 2025-2025") in details
     _browser(f"file://{page}", tmp_path, screenshot=True)
     png = (tmp_path / "shot.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000

@@ -1,0 +1,123 @@
+"""Periods, per_year and decrease (ANNOTATION.md §4 `period`, §5), and outcomes (§8), on clauses
+taken from the real reports in corpus/ (the text is the test id); expected values read off the texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline import extract
+
+
+def _report(body: str, heading: str = "三、今年重点工作") -> str:
+    return f"某市政府工作报告\n一、去年工作回顾\n过去一年，各项工作取得新进展。\n{heading}\n{body}\n"
+
+
+def _commitments(body: str, year: int, heading: str = "三、今年重点工作"):
+    doc = extract(_report(body, heading), year=year, place="某市", level="city")
+    return [(c.text, c.period) for c in doc.commitments]
+
+
+# -- per_year and decrease: clause of a targets paragraph -> (kind, per_year, decrease) -----------------
+FLAGS = [
+    ("单位地区生产总值能耗下降3.2%", 2024, ("change", False, True)),        # city-yinchuan-2024
+    ("单位国内生产总值能耗降低2.5%左右", 2024, ("change", False, True)),    # national-china-2024
+    ("煤炭消费比重下降8.1个百分点", 2024, ("change", False, True)),
+    ("今年化学需氧量、氨氮排放量要下降2%", 2018, ("change", False, True)),  # national-china-2018
+    ("全社会研发经费投入年均增长10%以上", 2026, ("change", True, False)),  # province-henan-2026
+    ("服务贸易年均增速5%左右", 2026, ("change", True, False)),            # province-beijing-2026
+    ("地区生产总值增长5%左右", 2026, ("change", False, False)),
+    ("城镇新增就业8万人以上", 2026, ("level", False, False)),
+    ("城镇调查失业率5.5%左右", 2026, ("level", False, False)),
+]
+
+
+@pytest.mark.parametrize("clause,year,expected", FLAGS, ids=[f[0] for f in FLAGS])
+def test_per_year_and_decrease(clause, year, expected):
+    doc = extract(_report(f"主要预期目标是：{clause}。"), year=year, place="某市", level="city")
+    (c,) = doc.commitments
+    (q,) = c.quantities
+    assert (q.kind, q.per_year, q.decrease) == expected
+
+
+# -- period: paragraph (under a heading) -> the period of each commitment ----------------------------
+PERIODS = [
+    ("“十五五”时期经济社会发展的主要目标是：地区生产总值年均增长5%左右，到2030年研发投入强度达到3%。", 2026,
+     "二、“十五五”时期主要目标", [((2026, 2030)), ((2026, 2030))]),
+    ("今年经济社会发展主要预期目标是：地区生产总值增长5%左右，一般公共预算收入增长4%左右。", 2026,
+     "二、“十五五”时期主要目标和2026年主要预期目标", [(2026, 2026), (2026, 2026)]),
+    # province-beijing-2024: the lead-in names the plan and this year; the year's targets are for the year
+    ("按照上述要求，对接“十四五”规划，提出今年全市经济社会发展的主要预期目标是：地区生产总值增长5%左右。", 2024,
+     "二、2024年工作安排", [(2024, 2024)]),
+    ("开展安全生产治本攻坚三年行动。", 2025, "三、重点工作", [(2025, 2027)]),       # zhengzhou-2025
+    ("2027年底前建成市民中心。", 2026, "三、重点工作", [(2026, 2027)]),
+    ("6月底前建成市民中心。", 2026, "三、重点工作", [(2026, 2026)]),
+    ("今后五年，全市常住人口城镇化率达到70%，新增城镇就业50万人。", 2026, "三、重点工作",
+     [(2026, 2030), (2026, 2030)]),
+    # a plan part's heading gives its span to every clause under it; a sentence naming this year returns
+    ("地区生产总值年均增长5%左右，研发投入强度达到3%。今年，新增高新技术企业300家。", 2026,
+     "二、“十五五”时期主要目标任务", [(2026, 2030), (2026, 2030), (2026, 2026)]),
+    # the clause's own span holds for the rest of its sentence only
+    ("到2030年，数字经济核心产业增加值占比达到15%，建成5G基站5万个。新增企业100家。", 2026, "三、重点工作",
+     [(2026, 2030), (2026, 2030), (2026, 2026)]),
+    # 年均 with no span named: the plan period the report year opens
+    ("经济年均增长5%左右。", 2026, "三、重点工作", [(2026, 2030)]),
+]
+
+
+@pytest.mark.parametrize("body,year,heading,expected", PERIODS, ids=[p[0] for p in PERIODS])
+def test_period(body, year, heading, expected):
+    assert [period for _, period in _commitments(body, year, heading)] == expected
+
+
+def test_annual_and_plan_gdp_targets_are_both_kept_each_with_its_period():
+    body = ("“十五五”时期经济社会发展的主要目标是：地区生产总值年均增长5%左右。\n"
+            "今年经济社会发展主要预期目标是：地区生产总值增长4.5%—5%。")
+    doc = extract(_report(body, "二、“十五五”时期主要目标和2026年主要预期目标"), year=2026, place="某省",
+                  level="province")
+    gdp = [(c.period, c.quantities[0].value, c.quantities[0].value_max, c.quantities[0].per_year)
+           for c in doc.commitments if c.indicator == "gdp_growth"]
+    assert gdp == [((2026, 2030), 5, None, True), ((2026, 2026), 4.5, 5, False)]
+
+
+# -- outcomes: a review paragraph -> (text, indicator, period, value, comparator, per_year, decrease) -----
+OUTCOMES = [
+    # county-hailar-2012: the second clause inherits the subject of the first
+    ("2011年，地区生产总值完成198.5亿元，同比增长22.3%。", 2012,
+     [("地区生产总值完成198.5亿元", "gdp_level", (2011, 2011), 198.5, "eq", False, False),
+      ("同比增长22.3%", "gdp_growth", (2011, 2011), 22.3, "eq", False, False)]),
+    # city-shenyang-2024: an estimate is an outcome
+    ("预计全年地区生产总值比上年增长6%左右。", 2024,
+     [("预计全年地区生产总值比上年增长6%左右", "gdp_growth", (2023, 2023), 6, "approx", False, False)]),
+    # a 、-enumeration whose second item inherits the subject
+    ("全省地区生产总值5.3万亿元、增长5.5%。", 2026,
+     [("全省地区生产总值5.3万亿元", "gdp_level", (2025, 2025), 5.3, "eq", False, False),
+      ("增长5.5%", "gdp_growth", (2025, 2025), 5.5, "eq", False, False)]),
+    # a plan period's review: the yearly average covers the period, the level reached its last year
+    ("“十四五”时期，地区生产总值年均增长5.6%，经济总量突破5万亿元。", 2026,
+     [("地区生产总值年均增长5.6%", "gdp_growth", (2021, 2025), 5.6, "eq", True, False),
+      ("经济总量突破5万亿元", "gdp_level", (2025, 2025), 5, "gt", False, False)]),
+    # a fall of a level indicator is its change (ANNOTATION.md §8)
+    ("细颗粒物平均浓度下降7.4%。", 2024,
+     [("细颗粒物平均浓度下降7.4%", "pm25", (2023, 2023), 7.4, "eq", False, True)]),
+    # comparisons with other places and ranks are not outcomes
+    ("地区生产总值增长5.8%、高于全国0.6个百分点。", 2024,
+     [("地区生产总值增长5.8%", "gdp_growth", (2023, 2023), 5.8, "eq", False, False)]),
+    # a stock of an id that counts new firms is no outcome; the new firms are
+    ("高新技术企业增至3.5万家，新增高新技术企业3200家。", 2024,
+     [("新增高新技术企业3200家", "high_tech_firms", (2023, 2023), 3200, "eq", False, False)]),
+]
+
+
+@pytest.mark.parametrize("body,year,expected", OUTCOMES, ids=[o[0] for o in OUTCOMES])
+def test_outcomes_of_review_sentences(body, year, expected):
+    text = f"某市政府工作报告\n一、过去工作回顾\n{body}\n二、今年重点工作\n新增企业10家。\n"
+    doc = extract(text, year=year, place="某市", level="city")
+    got = [(o.text, o.indicator, o.period, o.quantities[0].value, o.quantities[0].comparator,
+            o.quantities[0].per_year, o.quantities[0].decrease) for o in doc.outcomes]
+    assert got == expected
+    assert all(o.section == "s1" and len(o.quantities) == 1 for o in doc.outcomes)
+
+
+def test_no_outcomes_from_the_work_plan():
+    text = "某市政府工作报告\n一、今年重点工作\n地区生产总值增长5%左右。\n"
+    assert extract(text, year=2026, place="某市", level="city").outcomes == []
