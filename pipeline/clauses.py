@@ -20,7 +20,7 @@ _UNIT = (r"“[^”\n]{0,300}”|‘[^’\n]{0,300}’|「[^」\n]{0,300}」|『
 CLAUSE = regex.compile(rf"(?:{_UNIT}|[^，,。；;！？!?：:])+")
 QUOTED = regex.compile(_UNIT)
 _HAN2 = regex.compile(r"\p{Han}[^\p{Han}]*\p{Han}")
-_TRIM = " \t\u3000\u00a0"
+_TRIM = " \t\r\n\u3000\u00a0\u2028\u2029\x0b\x0c"
 _SENTENCE_END = "。；;！？!?"
 
 

@@ -41,6 +41,9 @@ class OutcomeWords:
     comparison: regex.Pattern
     flows: dict[str, regex.Pattern]
     change_ok: frozenset[str]
+    totals: frozenset[str]
+    total_word: regex.Pattern
+    never: frozenset[str]
 
 
 @functools.cache
@@ -53,6 +56,9 @@ def words() -> OutcomeWords:
         comparison=regex.compile("|".join(f"(?:{r[1]})" for r in rows if r[0] == "comparison")),
         flows={r[1]: regex.compile(r[2]) for r in rows if r[0] == "flow"},
         change_ok=frozenset(r[1] for r in rows if r[0] == "change_ok"),
+        totals=frozenset(r[1] for r in rows if r[0] == "total"),
+        total_word=regex.compile("|".join(f"(?:{r[1]})" for r in rows if r[0] == "total_word")),
+        never=frozenset(r[1] for r in rows if r[0] == "none"),
     )
 
 
@@ -71,6 +77,8 @@ def outcome_indicator(subject: str, kind: str, base: str) -> str | None:
             continue
         if not _fits(rule, kind, base):
             continue
+        if rule.id in words().never:
+            return None
         flow = words().flows.get(rule.id)
         if flow is not None and not flow.search(subject):
             return None  # 高新技术企业增至3.5万家: a stock, not the new firms the id counts
@@ -79,11 +87,20 @@ def outcome_indicator(subject: str, kind: str, base: str) -> str | None:
 
 
 class _Context:
-    """The past span a review paragraph or sentence is about (None: last year)."""
+    """The past span a review part, paragraph or sentence is about (None: last year).
+
+    A paragraph that opens by naming a past span (过去的五年极不寻常, 五年来，…) sets it for
+    itself and the paragraphs after it in its section, until one opens by naming last year
+    (刚刚过去的2025年…); a clause that names one sets it for the rest of its sentence.
+    """
 
     def __init__(self, year: int, heading_span):
         self.year = year
         self.paragraph = heading_span
+        self.sentence = None
+        self.first = True
+
+    def new_paragraph(self) -> None:
         self.sentence = None
         self.first = True
 
@@ -93,16 +110,16 @@ class _Context:
             f"{self.year - 1}年" in clause
         if named is not None:
             self.sentence = named
-            if self.first:  # 这五年，我们…: the paragraph's opening names its span
+            if self.first:
                 self.paragraph = named
         elif names_last:
             self.sentence = "last"
             if self.first:
                 self.paragraph = None
         found = self.sentence if self.sentence is not None else self.paragraph
-        self.first = False
         if not closing or closing in _SENTENCE_END:
             self.sentence = None
+            self.first = False
         return None if found == "last" else found
 
 
@@ -128,10 +145,10 @@ def _review_paragraphs(a: Analysis) -> list[tuple[Paragraph, int, Heading | None
     return out
 
 
-def find_outcomes(a: Analysis, p: Paragraph, start: int, h: Heading | None, heading_span) -> list[OutcomeMatch]:
-    year = a.year
+def find_outcomes(a: Analysis, p: Paragraph, start: int, h: Heading | None, context: _Context
+                  ) -> list[OutcomeMatch]:
     text = p.text
-    context = _Context(year, heading_span)
+    context.new_paragraph()
     found: list[OutcomeMatch] = []
     subject = ""  # the last subject in this sentence that named an indicator
     for m in CLAUSE.finditer(text, start, timeout=TIMEOUT):
@@ -147,7 +164,9 @@ def find_outcomes(a: Analysis, p: Paragraph, start: int, h: Heading | None, head
             c.quantities = find_quantities(text, lo, hi)
             if c.quantities:
                 classify(text, c)
-                for item in split_enumeration(c):
+                # 分别增长4.3%、5.5%: the numbers of one subject's parts, one outcome
+                items = [c] if "分别" in c.text else split_enumeration(c)
+                for item in items:
                     subject = _item_outcomes(a, item, span, subject, found)
             elif lexicon().indicator_any.search(text[lo:hi]):
                 subject = text[lo:hi]
@@ -182,8 +201,10 @@ def _item_outcomes(a: Analysis, item: CommitmentMatch, span, subject: str, found
         chosen = chosen[-1:]  # 由X提高到Y: the value reached
     q, indicator = chosen[-1]
     quantities = [c for c, ind in chosen if ind == indicator]
-    flow = q.kind == "change" or q.per_year == "always" or bool(regex.search(r"新增|累计|共", text[item.lo:q.lo]))
-    period = span if span is not None and flow else (year - 1, year - 1)
+    # over a past span: a change, a yearly average or a total covers it; a level reached is its last year
+    over_span = (q.kind == "change" or q.per_year == "always" or indicator in words().totals
+                 or bool(words().total_word.search(text[item.lo:q.lo])))
+    period = span if span is not None and over_span else (year - 1, year - 1)
     found.append(OutcomeMatch(item.start, item.end, item.text, item.section, indicator, period, item.para,
                               quantities))
     return subject
@@ -194,9 +215,15 @@ def analyse_outcomes(a: Analysis, doc=None) -> None:
         return
     spans = {h.id: periods.behind(h.title, a.year) if not _names_last(h.title, a.year) else None
              for h in a.headings}
+    contexts: dict[str | None, _Context] = {}
     for p, start, h in _review_paragraphs(a):
+        key = h.id if h else None
+        if key not in contexts:  # a sub-section starts from its parent's span (or its own heading's)
+            parent = contexts.get(h.parent) if h is not None and h.parent else None
+            own = spans.get(key) if h else None
+            contexts[key] = _Context(a.year, own if own is not None else (parent.paragraph if parent else None))
         try:
-            a.outcomes.extend(find_outcomes(a, p, start, h, spans.get(h.id) if h else None))
+            a.outcomes.extend(find_outcomes(a, p, start, h, contexts[key]))
         except TimeoutError:
             a.warnings.append(f"outcome matching gave up on the paragraph at offset {p.start} "
                               f"(regex time limit {TIMEOUT} s)")

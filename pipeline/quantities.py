@@ -29,6 +29,9 @@ _MAX_DIGITS = 16
 #: Units whose quantity, written before a noun, describes each object (240小时过境免签, 100米内站点).
 _ATTRIBUTE_UNITS = frozenset({"hour", "minute", "day", "m", "km", "year"})
 _COUNTED = frozenset({"count", "person", "household", "person_time"})
+#: Change words that name a rate (增速 = growth rate): a level verb after them still states a change.
+_RATE_NOUNS = frozenset({"增速", "增幅", "涨幅", "降幅"})
+_RATE_VERBS = frozenset({"达到", "达", "保持在", "稳定在", "控制在"})  # not 高于: a gap to an average is a level
 
 
 def _split_magnitude(number: str, unit: str) -> tuple[str, str]:
@@ -129,6 +132,13 @@ def _kind(text: str, lo: int, q: QuantityMatch, base: str, last_word: str | None
     """
     lex = lexicon()
     if base in ("percent", "pp", "times"):
+        if last_word in _RATE_VERBS:
+            # 增速达到11.1%, 增幅保持在5%: a growth-rate noun right before the level verb is the change
+            before = text[max(lo, q.lo - 12):q.lo]
+            at = before.rfind(last_word)
+            named = lex.change_adjacent_re.search(before[:at]) if at > 0 else None
+            if named and lex.change_kind.get(named.group(1)) == "change" and named.group(1) in _RATE_NOUNS:
+                return "change", named.group(1)
         if last_word is not None:
             return lex.change_kind[last_word], last_word
         return ("change" if base == "pp" else "level"), None

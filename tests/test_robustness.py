@@ -183,3 +183,12 @@ def test_a_paragraph_never_joins_across_a_noise_line():
     doc = extract(text, year=2025)
     validate_document(json.loads(doc.to_json()), text)
     assert [c.text for c in doc.commitments] == ["做好今年政府工作", "实施重点项目500个"]
+
+
+def test_a_clause_span_never_starts_with_a_carriage_return():
+    """Found by hypothesis: a stray \\r at the start of a line stayed in the first clause's span."""
+    text = "政府工作报告摘编\n（一）扩大有效投资。\n\r抓好已谋划3320个项目建设，固定资产投资完成5300亿元。\n"
+    doc = extract(text, year=2025)
+    validate_document(json.loads(doc.to_json()), text)
+    assert [(c.text, c.span) for c in doc.commitments] == [("抓好已谋划3320个项目建设", (21, 35)),
+                                                           ("固定资产投资完成5300亿元", (36, 50))]
