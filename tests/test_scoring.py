@@ -206,3 +206,72 @@ def test_match_prefers_the_largest_overlap():
     gold = [(0, 10), (10, 20)]
     pred = [(5, 18), (0, 6)]
     assert match(gold, pred) == [(0, 1), (1, 0)]
+
+
+# -- version 2: period, per_year/decrease, indicator targets (§7.6, §7.8) and outcomes (§7.9) ------------
+# The v2 example: 11 commitments, 6 of them with an indicator (6 indicator-target tuples), 5 outcomes.
+def test_v2_gold_against_itself(example2_gold, example2_text):
+    figures = _score(example2_gold, example2_gold, example2_text).figures()
+    assert {k: figures[k] for k in ("period.acc", "indicator_targets.f", "outcomes_matched.f", "outcomes.f",
+                                    "indicator_outcomes.f", "targets.per_year", "targets.decrease")} == \
+        {"period.acc": 1.0, "indicator_targets.f": 1.0, "outcomes_matched.f": 1.0, "outcomes.f": 1.0,
+         "indicator_outcomes.f": 1.0, "targets.per_year": 1.0, "targets.decrease": 1.0}
+
+
+def test_a_plan_target_given_the_report_year(example2_gold, example2_text):
+    """地区生产总值年均增长5%左右 predicted for 2026 alone: period 10/11; its tuple is one miss and one extra."""
+    pred = copy.deepcopy(example2_gold)
+    pred["commitments"][0]["period"] = [2026, 2026]
+    scores = _score(example2_gold, pred, example2_text)
+    assert scores.counters["period"].counts() == "10/11"
+    t = scores.counters["indicator_targets"]
+    assert (t.tp, t.fp, t.fn) == (5, 1, 1) and round(t.f, 4) == round(5 / 6, 4)
+    assert [e.detail for e in scores.errors if e.category == "period"] == ["gold 2026-2030 vs pred 2026-2026"]
+    assert [e.kind for e in scores.errors if e.category == "ind_target"] == ["missed", "extra"]
+
+
+def test_per_year_and_decrease_are_field_accuracies(example2_gold, example2_text):
+    pred = copy.deepcopy(example2_gold)
+    pred["commitments"][0]["quantities"][0]["per_year"] = False
+    scores = _score(example2_gold, pred, example2_text)
+    assert scores.counters["targets.per_year"].counts() == "9/10"   # 10 target pairs (各 shares one span)
+    assert scores.counters["targets.decrease"].counts() == "10/10"
+    assert scores.counters["indicator_targets"].tp == 5
+
+
+def test_outcomes_missed_and_wrong(example2_gold, example2_text):
+    """Drop one outcome (recall 4/5) and give another the wrong period (matched, not correct)."""
+    pred = copy.deepcopy(example2_gold)
+    del pred["outcomes"][4]                       # 新增高新技术企业1200家
+    pred["outcomes"][3]["period"] = [2025, 2025]  # 地区生产总值年均增长5.6%: the plan period, not last year
+    scores = _score(example2_gold, pred, example2_text)
+    m, c, ind = (scores.counters[k] for k in ("outcomes_matched", "outcomes", "indicator_outcomes"))
+    assert (m.tp, m.fp, m.fn) == (4, 0, 1)
+    assert (c.tp, c.fp, c.fn) == (3, 1, 2) and round(c.f, 4) == round(2 * 0.75 * 0.6 / 1.35, 4)
+    assert (ind.tp, ind.fp, ind.fn) == (3, 1, 2)
+    assert ("outcome", "wrong", "period: gold 2021-2025 vs pred 2025-2025") in \
+        [(e.category, e.kind, e.detail) for e in scores.errors]
+
+
+def test_predicted_outcomes_outside_the_regions_are_ignored(example2_gold, example2_text):
+    gold = copy.deepcopy(example2_gold)
+    gold["report"]["annotated_regions"] = [[145, 375]]  # the targets and tasks parts only
+    gold["outcomes"] = []
+    scores = _score(gold, example2_gold, example2_text)
+    assert (scores.counters["outcomes"].fp, scores.counters["outcomes_matched"].fp) == (0, 0)
+
+
+def test_v1_gold_leaves_the_v2_fields_out(example_gold, example_text, example2_gold):
+    """A version-1 gold: no period or per_year figure, no outcome figures; the panel tuples use the fields
+    it knows (indicator, value, value_max, base_unit, comparator)."""
+    pred = copy.deepcopy(example_gold)
+    pred["schema_version"] = "2"
+    for c in pred["commitments"]:
+        c["period"] = [2026, 2026]
+        for q in c["quantities"]:
+            q.update(per_year=False, decrease=False)
+    scores = _score(example_gold, pred, example_text)
+    assert scores.counters["period"].total == 0 and scores.counters["targets.per_year"].total == 0
+    assert "outcomes" not in scores.counters
+    t = scores.counters["indicator_targets"]
+    assert (t.tp, t.fp, t.fn) == (4, 0, 0)
