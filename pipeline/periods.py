@@ -35,9 +35,11 @@ class PeriodWords:
 def words() -> PeriodWords:
     plans = {name: (int(a), int(b)) for name, a, b in read_tsv("plan_periods.tsv", 3, package="pipeline")}
     names = "|".join(sorted(map(regex.escape, plans), key=len, reverse=True))
-    # quoted (“十五五”), or followed by a word that makes it a period (十四五时期, 十三五规划, 十四五以来)
-    plan_re = regex.compile(rf"[“\"‘「](?P<plan>{names})[”\"’」]|(?<![一二三四五六七八九十])(?P<plan>{names})"
-                            r"(?=时期|期间|规划|末|以来|前期|中期|开局|收官|目标)")
+    # a plan named as a time frame: followed by 时期/期间/末/以来 (“十四五”时期, 十三五以来), or opening the
+    # stretch (“十五五”发展的主要目标是：); a plan inside an object (进入“十五五”规划, 完成“十四五”考核目标)
+    # names no span of the pledge
+    plan = rf"[“\"‘「]?(?<![一二三四五六七八九十])(?P<plan>{names})[”\"’」]?"
+    plan_re = regex.compile(rf"{plan}(?=时期|期间|末|以来|前期|中期|后期|开局之年)|^(?:在|到|至|推动|力争)?{plan}")
     rows = read_tsv("period_words.tsv", 2, package="pipeline")
     patterns = tuple((kind, regex.compile(p)) for kind, p in rows if not kind.startswith("peryear"))
     per_year = regex.compile("|".join(p for kind, p in rows if kind == "peryear"))

@@ -121,3 +121,11 @@ def test_outcomes_of_review_sentences(body, year, expected):
 def test_no_outcomes_from_the_work_plan():
     text = "某市政府工作报告\n一、今年重点工作\n地区生产总值增长5%左右。\n"
     assert extract(text, year=2026, place="某市", level="city").outcomes == []
+
+
+@pytest.mark.parametrize("clause,year", [
+    ("推动一批重大项目进入国家、省“十五五”规划", 2025),                      # zhengzhou-2025
+    ("单位生产总值二氧化碳排放降低目标与国家“十五五”考核目标统筹衔接", 2026),  # province-henan-2026
+], ids=lambda v: str(v))
+def test_a_plan_named_inside_the_object_sets_no_period(clause, year):
+    assert _commitments(f"{clause}。", year) == [(clause, (year, year))]
