@@ -6,8 +6,13 @@ A clause runs to the next 。；；！？ or ，, never inside quotes or bracket
 
 from __future__ import annotations
 
+import bisect
+import functools
+
 import regex
 from spacy.language import Language
+
+from schemas.tables import read_tsv
 
 from . import periods
 from .lexicon import TIMEOUT, lexicon
@@ -130,11 +135,45 @@ def quoted_ranges(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in QUOTED.finditer(text, lo, hi)]
 
 
+@functools.cache
+def _plan_cue() -> regex.Pattern:
+    return regex.compile("|".join(f"(?:{row[0]})" for row in read_tsv("plan_targets_cues.tsv", 1, package="pipeline")))
+
+
+def plan_target_regions(a: Analysis, by_heading: dict) -> list[Region]:
+    """Paragraphs outside every region that state a plan period's targets (…设置了29项主要指标，包括：…
+    under “十四五”时期发展成就和“十五五”时期主要目标任务): a targets region each, after the cue."""
+    if a.year is None:
+        return []
+    taken = {id(r.paragraph) for r in a.regions}
+    starts = [h.start for h in a.headings]
+    titles = {h.id: h.title for h in a.headings}
+    out = []
+    for p in a.paragraphs:
+        if id(p) in taken:
+            continue
+        k = bisect.bisect_right(starts, p.start) - 1
+        h = a.headings[k] if k >= 0 else None
+        if h is not None and h.start == p.start:
+            continue  # a heading line
+        cue = _plan_cue().search(p.text)
+        if cue is None:
+            continue
+        named = periods.ahead(p.text[:cue.start()], a.year)
+        if named is None and h is not None:
+            named = periods.ahead(titles[h.id], a.year)
+        if isinstance(named, tuple) and named[1] > a.year:
+            out.append(Region(p, cue.end(), h.id if h else None, True, period=named))
+    return out
+
+
 def analyse_clauses(a: Analysis, doc=None) -> None:
     by_heading = heading_periods(a.headings, a.year)
+    a.regions.extend(plan_target_regions(a, by_heading))
+    a.regions.sort(key=lambda r: (r.paragraph.start, r.start))
     for region in a.regions:
         try:
-            a.commitments.extend(split_region(region, a.year, by_heading.get(region.section)))
+            a.commitments.extend(split_region(region, a.year, region.period or by_heading.get(region.section)))
         except TimeoutError:
             a.warnings.append(f"clause splitting gave up on the paragraph at offset {region.paragraph.start} "
                               f"(regex time limit {TIMEOUT} s); no commitments taken from it")

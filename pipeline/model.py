@@ -68,6 +68,7 @@ class Region:
     start: int  # index in paragraph.text
     section: str | None
     targets: bool  # the paragraph of main expected targets
+    period: tuple[int, int] | None = None  # a plan period's targets paragraph found by its cue
 
 
 @dataclass

@@ -129,3 +129,25 @@ def test_no_outcomes_from_the_work_plan():
 ], ids=lambda v: str(v))
 def test_a_plan_named_inside_the_object_sets_no_period(clause, year):
     assert _commitments(f"{clause}。", year) == [(clause, (year, year))]
+
+
+def test_an_annual_mean_in_a_metric_name_is_not_per_year():
+    """province-beijing-2026: 细颗粒物年均浓度 is the metric (annual mean concentration), a 2026 target."""
+    doc = extract(_report("今年主要预期目标是：细颗粒物年均浓度控制在29微克/立方米左右。"), year=2026, place="某市",
+                  level="city")
+    (c,) = doc.commitments
+    assert (c.period, c.indicator, c.quantities[0].per_year, c.quantities[0].comparator) == \
+        ((2026, 2026), "pm25", False, "approx")
+
+
+def test_plan_targets_paragraph_inside_a_review_part_is_found():
+    """province-beijing-2026: the plan's indicators stand in the part headed by the last plan's achievements
+    and the next plan's goals; the cue and the heading's plan make them 2026-2030 targets."""
+    text = ("某市政府工作报告\n二、“十四五”时期发展成就和“十五五”时期主要目标任务\n“十四五”时期，地区生产总值年均增长5.2%。\n"
+            "围绕上述目标，《纲要草案》设置了29项主要指标，包括：地区生产总值年均增速4.5%-5%，全社会研发投入占比6%以上。\n"
+            "三、2026年重点工作\n今年经济社会发展主要预期目标是：地区生产总值增长5%左右。\n")
+    doc = extract(text, year=2026, place="某市", level="city")
+    assert [(c.text, c.period, c.indicator) for c in doc.commitments] == [
+        ("地区生产总值年均增速4.5%-5%", (2026, 2030), "gdp_growth"), ("全社会研发投入占比6%以上", (2026, 2030), "rd_intensity"),
+        ("地区生产总值增长5%左右", (2026, 2026), "gdp_growth")]
+    assert [(o.text, o.period) for o in doc.outcomes] == [("地区生产总值年均增长5.2%", (2021, 2025))]
