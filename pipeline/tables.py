@@ -1,4 +1,4 @@
-"""Flat tables of a batch run: one row per commitment, one row per quantity, typed.
+"""Flat tables of a batch run: one row per commitment, per quantity, per outcome quantity, typed.
 
 Documents are read one at a time and the tables written in row groups, so
 memory does not grow with the size of the corpus.
@@ -15,18 +15,62 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-_REPORT = [("report_id", pa.string()), ("place", pa.string()), ("level", pa.string()), ("province", pa.string()),
-           ("year", pa.int32())]
-_CONTEXT = [("section_id", pa.string()), ("section_path", pa.string()), ("section_role", pa.string()),
-            ("commitment_id", pa.string()), ("indicator", pa.string()), ("action", pa.string()),
-            ("object", pa.string()), ("strength", pa.string()), ("deadline_date", pa.date32()),
-            ("deadline_precision", pa.string()), ("text", pa.string()), ("start", pa.int32()), ("end", pa.int32())]
-COMMITMENTS = pa.schema(_REPORT + _CONTEXT + [("n_quantities", pa.int32())])
-QUANTITIES = pa.schema(_REPORT + _CONTEXT + [
-    ("value", pa.float64()), ("value_max", pa.float64()), ("unit", pa.string()), ("base_value", pa.float64()),
-    ("base_value_max", pa.float64()), ("base_unit", pa.string()), ("comparator", pa.string()),
-    ("kind", pa.string()), ("role", pa.string()), ("quantity_text", pa.string()),
-    ("quantity_start", pa.int32()), ("quantity_end", pa.int32())])
+from schemas import Commitment, Outcome, Quantity, Report, Section
+
+#: Every column: (name, arrow type, where its meaning is declared). A column that is a model's field takes
+#: that field's description (schemas/document.py), so the data dictionary never drifts from the schema.
+_Column = tuple[str, pa.DataType, object]
+
+
+def _field(model, name: str) -> str:
+    return model.model_fields[name].description or ""
+
+
+_REPORT: list[_Column] = [
+    ("report_id", pa.string(), _field(Report, "id")), ("place", pa.string(), _field(Report, "place")),
+    ("level", pa.string(), _field(Report, "level")), ("province", pa.string(), _field(Report, "province")),
+    ("year", pa.int32(), _field(Report, "year"))]
+_SECTION: list[_Column] = [
+    ("section_id", pa.string(), "Id of the section the item stands in (null: the preamble)."),
+    ("section_path", pa.string(), "Titles of the sections from the top part down, joined by ' > '."),
+    ("section_role", pa.string(), _field(Section, "role"))]
+_PERIOD: list[_Column] = [
+    ("period_start", pa.int32(), "First year of `period`: " + _field(Commitment, "period")),
+    ("period_end", pa.int32(), "Last year of `period` (equal to period_start for one year).")]
+_CONTEXT: list[_Column] = _SECTION + [
+    ("commitment_id", pa.string(), _field(Commitment, "id")),
+    ("indicator", pa.string(), _field(Commitment, "indicator")), ("action", pa.string(), _field(Commitment, "action")),
+    ("object", pa.string(), _field(Commitment, "object")), ("strength", pa.string(), _field(Commitment, "strength")),
+    *_PERIOD,
+    ("deadline_date", pa.date32(), "Last day of the deadline's named period (6月底前 -> YYYY-06-30), or null."),
+    ("deadline_precision", pa.string(), "day | month | quarter | half | year."),
+    ("text", pa.string(), _field(Commitment, "text")),
+    ("start", pa.int32(), "Start offset of the clause in the report text (code points)."),
+    ("end", pa.int32(), "End offset (exclusive) of the clause in the report text.")]
+_QUANTITY: list[_Column] = [
+    (name, pa.float64() if name in ("value", "value_max", "base_value", "base_value_max") else
+     pa.bool_() if name in ("per_year", "decrease") else pa.string(), _field(Quantity, name))
+    for name in ("value", "value_max", "unit", "base_value", "base_value_max", "base_unit", "comparator", "kind",
+                 "role", "per_year", "decrease")] + [
+    ("quantity_text", pa.string(), _field(Quantity, "text")),
+    ("quantity_start", pa.int32(), "Start offset of the quantity in the report text."),
+    ("quantity_end", pa.int32(), "End offset (exclusive) of the quantity in the report text.")]
+_OUTCOME: list[_Column] = _SECTION + [
+    ("outcome_id", pa.string(), _field(Outcome, "id")), ("indicator", pa.string(), _field(Outcome, "indicator")),
+    ("period_start", pa.int32(), "First year of `period`: " + _field(Outcome, "period")),
+    ("period_end", pa.int32(), "Last year of `period`."),
+    ("text", pa.string(), _field(Outcome, "text")),
+    ("start", pa.int32(), "Start offset of the clause in the report text (code points)."),
+    ("end", pa.int32(), "End offset (exclusive) of the clause in the report text.")]
+_N_QUANTITIES: _Column = ("n_quantities", pa.int32(), "Number of quantities of the commitment.")
+
+COLUMNS: dict[str, list[_Column]] = {
+    "commitments": _REPORT + _CONTEXT + [_N_QUANTITIES],
+    "quantities": _REPORT + _CONTEXT + _QUANTITY,
+    "outcomes": _REPORT + _OUTCOME + _QUANTITY,
+}
+SCHEMAS = {name: pa.schema([(n, t) for n, t, _ in cols]) for name, cols in COLUMNS.items()}
+COMMITMENTS, QUANTITIES, OUTCOMES = SCHEMAS["commitments"], SCHEMAS["quantities"], SCHEMAS["outcomes"]
 ROW_GROUP = 5000
 
 
@@ -44,30 +88,51 @@ def section_paths(sections: list[dict]) -> dict[str, tuple[str, str]]:
     return out
 
 
+def _period(item: dict) -> dict:
+    period = item.get("period")
+    return {"period_start": period[0] if period else None, "period_end": period[1] if period else None}
+
+
+def _quantity(q: dict) -> dict:
+    return {"value": q["value"], "value_max": q["value_max"], "unit": q["unit"], "base_value": q["base_value"],
+            "base_value_max": q["base_value_max"], "base_unit": q["base_unit"], "comparator": q["comparator"],
+            "kind": q["kind"], "role": q["role"], "per_year": q.get("per_year"), "decrease": q.get("decrease"),
+            "quantity_text": q["text"], "quantity_start": q["span"][0], "quantity_end": q["span"][1]}
+
+
 def flatten(doc: dict) -> tuple[list[dict], list[dict]]:
     """Commitment rows and quantity rows of one document (as written by gwr: JSON, already validated)."""
+    tables = flatten_all(doc)
+    return tables["commitments"], tables["quantities"]
+
+
+def flatten_all(doc: dict) -> dict[str, list[dict]]:
+    """The rows of every table (commitments, quantities, outcomes) of one document."""
     r = doc["report"]
     report = {"report_id": r["id"], "place": r["place"], "level": r["level"], "province": r.get("province"),
               "year": r["year"]}
     paths = section_paths(doc["sections"])
-    commitments, quantities = [], []
+    commitments, quantities, outcomes = [], [], []
+
+    def where(item: dict) -> dict:
+        path, role = paths.get(item["section"], ("", None)) if item["section"] else ("", None)
+        return {"section_id": item["section"], "section_path": path, "section_role": role}
+
     for c in doc["commitments"]:
-        path, role = paths.get(c["section"], ("", None)) if c["section"] else ("", None)
         deadline = c.get("deadline") or {}
-        context = {**report, "section_id": c["section"], "section_path": path, "section_role": role,
+        context = {**report, **where(c),
                    "commitment_id": c["id"], "indicator": c["indicator"], "action": c["action"],
-                   "object": c["object"], "strength": c["strength"],
+                   "object": c["object"], "strength": c["strength"], **_period(c),
                    "deadline_date": dt.date.fromisoformat(deadline["date"]) if deadline else None,
                    "deadline_precision": deadline.get("precision"),
                    "text": c["text"], "start": c["span"][0], "end": c["span"][1]}
         commitments.append({**context, "n_quantities": len(c["quantities"])})
-        for q in c["quantities"]:
-            quantities.append({**context, "value": q["value"], "value_max": q["value_max"], "unit": q["unit"],
-                               "base_value": q["base_value"], "base_value_max": q["base_value_max"],
-                               "base_unit": q["base_unit"], "comparator": q["comparator"], "kind": q["kind"],
-                               "role": q["role"], "quantity_text": q["text"], "quantity_start": q["span"][0],
-                               "quantity_end": q["span"][1]})
-    return commitments, quantities
+        quantities.extend({**context, **_quantity(q)} for q in c["quantities"])
+    for o in doc.get("outcomes") or []:
+        context = {**report, **where(o), "outcome_id": o["id"], "indicator": o["indicator"], **_period(o),
+                   "text": o["text"], "start": o["span"][0], "end": o["span"][1]}
+        outcomes.extend({**context, **_quantity(q)} for q in o["quantities"])
+    return {"commitments": commitments, "quantities": quantities, "outcomes": outcomes}
 
 
 def read_docs(paths: Iterable[Path]) -> Iterator[dict]:
@@ -103,15 +168,13 @@ class _TableWriter:
 
 def write_tables(outdir: Path, doc_paths: Iterable[Path], csv: bool = False, save_dataset: bool = False) -> None:
     """commitments.parquet and quantities.parquet (and .csv) from the documents, plus a dataset card."""
-    writers = (_TableWriter(outdir, "commitments", COMMITMENTS, csv),
-               _TableWriter(outdir, "quantities", QUANTITIES, csv))
+    writers = {name: _TableWriter(outdir, name, schema, csv) for name, schema in SCHEMAS.items()}
     try:
         for doc in read_docs(doc_paths):
-            commitments, quantities = flatten(doc)
-            writers[0].add(commitments)
-            writers[1].add(quantities)
+            for name, rows in flatten_all(doc).items():
+                writers[name].add(rows)
     finally:
-        for w in writers:
+        for w in writers.values():
             w.close()
     (outdir / "README.md").write_text(dataset_card(), encoding="utf-8")
     if save_dataset:
@@ -119,41 +182,33 @@ def write_tables(outdir: Path, doc_paths: Iterable[Path], csv: bool = False, sav
 
         datasets.DatasetDict({
             name: datasets.Dataset.from_parquet(str(outdir / f"{name}.parquet"))
-            for name in ("commitments", "quantities")}).save_to_disk(str(outdir / "hf_dataset"))
+            for name in SCHEMAS}).save_to_disk(str(outdir / "hf_dataset"))
+
+
+def data_dictionary(name: str) -> str:
+    """The markdown table of one table's columns: name, type, meaning."""
+    rows = "\n".join(f"| `{n}` | {t} | {d.replace('|', '/')} |" for n, t, d in COLUMNS[name])
+    return f"| column | type | meaning |\n|---|---|---|\n{rows}"
 
 
 def dataset_card() -> str:
-    def columns(schema: pa.Schema) -> str:
-        return "\n".join(f"| `{f.name}` | {f.type} |" for f in schema)
-
+    configs = "\n".join(f"- config_name: {name}\n  data_files: {name}.parquet" for name in SCHEMAS)
+    sections = "\n\n".join(f"## {name}.parquet\n\n{data_dictionary(name)}" for name in SCHEMAS)
     return f"""---
 configs:
-- config_name: commitments
-  data_files: commitments.parquet
-- config_name: quantities
-  data_files: quantities.parquet
+{configs}
 ---
 # gwr extraction output
 
-Commitments and quantities extracted by `gwr extract` from government work reports
-(政府工作报告), one row per commitment and one per quantity, with the report's metadata.
-Every row carries the character offsets of its clause (`start`, `end`) and quantity
-(`quantity_start`, `quantity_end`) in the report text, so each value can be checked
-against its source; the full documents are in `docs/<id>.json`, failures in
-`failures.jsonl`.
+Commitments, their quantities, and outcomes (past results of indicators) extracted by `gwr extract`
+from government work reports (政府工作报告), one row per commitment, per quantity of a commitment,
+and per quantity of an outcome, with the report's metadata. Every row carries the character offsets
+of its clause (`start`, `end`) and quantity (`quantity_start`, `quantity_end`) in the report text,
+so each value can be checked against its source; the full documents are in `docs/<id>.json`,
+failures in `failures.jsonl`.
 
     import datasets
     ds = datasets.load_dataset("parquet", data_files={{"train": "quantities.parquet"}})
 
-## commitments.parquet
-
-| column | type |
-|---|---|
-{columns(COMMITMENTS)}
-
-## quantities.parquet
-
-| column | type |
-|---|---|
-{columns(QUANTITIES)}
+{sections}
 """
