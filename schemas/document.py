@@ -302,7 +302,7 @@ def comparator_of(words: list[str] | tuple[str, ...], is_range: bool = False) ->
     return found[-1] if found else "eq"
 
 
-def resolve_deadline(text: str, report_year: int) -> tuple[dt.date, str]:
+def resolve_deadline(text: str, report_year: int | None) -> tuple[dt.date, str]:
     """Last day of the period named in a deadline text, and its precision."""
     import regex
 
@@ -312,6 +312,8 @@ def resolve_deadline(text: str, report_year: int) -> tuple[dt.date, str]:
     if m:
         year = int(parse_number(m.group(1)))
         rest = text[m.end():]
+    if year is None:
+        raise NormalisationError(f"deadline {text!r} names no year and the report year is unknown")
     day = regex.search(r"([0-9０-９一二三四五六七八九十]{1,3})月([0-9０-９一二三四五六七八九十]{1,3})[日号]", rest)
     if day:
         month, dom = int(parse_number(day.group(1))), int(parse_number(day.group(2)))

@@ -291,3 +291,9 @@ def test_cli_schema_prints_the_json_schema(capsys):
 
     assert main(["schema"]) == 0
     assert json.loads(capsys.readouterr().out) == Document.model_json_schema()
+
+
+def test_deadline_without_any_year_is_a_normalisation_error():
+    with pytest.raises(NormalisationError, match=r"deadline '6月底前' names no year and the report year is unknown"):
+        resolve_deadline("6月底前", None)
+    assert resolve_deadline("2027年底前", None) == (__import__("datetime").date(2027, 12, 31), "year")
