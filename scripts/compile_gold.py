@@ -23,7 +23,11 @@ import regex
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from schemas import SCHEMA_VERSION, GwrError, SchemaError, resolve_unit, validate_document  # noqa: E402
+from schemas import SCHEMA_VERSION, GwrError, Quantity, SchemaError, resolve_unit, validate_document  # noqa: E402
+
+#: The yes/no fields of a quantity (per_year, decrease), read from the model: `name=true` on a quantity line,
+#: false when left out.
+QUANTITY_FLAGS = tuple(name for name, info in Quantity.model_fields.items() if info.annotation == bool | None)
 from schemas.spans import Line, section_bodies, split_lines  # noqa: E402
 
 
@@ -184,7 +188,7 @@ def handle(state: State, kind: str, parts: list[str], lineno: int) -> None:
             "value_max": float(f["value_max"]) if f.get("value_max", "-") != "-" else None,
             "unit": f["unit"], "comparator": f["comparator"], "kind": f["kind"],
             "role": f.get("role", "result") if is_outcome else f["role"],
-            "per_year": flag(f, "per_year", lineno), "decrease": flag(f, "decrease", lineno),
+            **{name: flag(f, name, lineno) for name in QUANTITY_FLAGS},
         })
     elif kind == "region":
         s = find_quote(text, parts[0], 0, None, "region start", lineno)
