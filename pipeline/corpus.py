@@ -1,4 +1,7 @@
-"""Report files and their metadata (`metadata.tsv`: id, file, place, level, province, year, source)."""
+"""Report files and their metadata (`metadata.tsv`: id, file, place, level, province, year, source;
+the columns are described in README.md), else the facts a file name gives: `province-guangdong-2026.txt`
+(level, the place's pinyin, year) or `2026年广东省政府工作报告.txt` (year and place in Chinese), the
+place's level and province completed from the division table (`pipeline/data/divisions.tsv`)."""
 
 from __future__ import annotations
 
@@ -10,8 +13,13 @@ import regex
 
 from schemas import GwrError
 
+from .divisions import Division, from_pinyin, resolve
+
 METADATA_COLUMNS = ("id", "file", "place", "level", "province", "year", "source")
 _NAME = regex.compile(r"^(?:(national|province|city|county)-)?([a-z][a-z0-9_]*?)-((?:19|20)[0-9]{2})$")
+_CHINESE_YEAR = regex.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])年?(?:度)?")
+_CHINESE_REST = regex.compile(r"(?:人民)?政府工作报告|全文|[_\-\s（）()【】\[\]·]+")
+_NATIONAL_WORDS = regex.compile(r"^(?:china|zhongguo|national|guowuyuan)$|国务院|全国|^中国$")
 
 
 class MetadataError(GwrError):
@@ -55,15 +63,45 @@ def meta_for(file: Path) -> ReportMeta:
         rows = read_metadata(table)
         if file.name in rows:
             return rows[file.name]
-    m = _NAME.match(file.stem)
+    return guess_from_name(file)
+
+
+def guess_from_name(file: Path) -> ReportMeta:
+    """Level, place, province and year from a file name in pinyin or in Chinese, as far as it tells."""
+    stem = file.stem
+    m = _NAME.match(stem)
     if m:
-        return ReportMeta(file.stem, file.name, None, m.group(1), None, int(m.group(3)), str(file), guessed=True)
-    return ReportMeta(file.stem, file.name, source=str(file), guessed=True)
+        level, slug, year = m.group(1), m.group(2), int(m.group(3))
+        if _NATIONAL_WORDS.match(slug) and level in (None, "national"):
+            return ReportMeta(stem, file.name, "中国", "national", None, year, str(file), guessed=True)
+        d = from_pinyin(slug, level)
+        return _guessed(file, d, level, year)
+    if regex.fullmatch(r"[a-z]+", stem):  # beijing.txt
+        return _guessed(file, from_pinyin(stem), None, None)
+    years = _CHINESE_YEAR.findall(stem)
+    rest = _CHINESE_REST.sub("", _CHINESE_YEAR.sub("", stem))
+    if years or rest:
+        year = int(years[0]) if years else None
+        if rest and _NATIONAL_WORDS.search(rest):
+            return ReportMeta(stem, file.name, "中国", "national", None, year, str(file), guessed=True)
+        d = resolve(rest) if regex.fullmatch(r"\p{Han}{2,30}", rest or "") else None
+        return _guessed(file, d, None, year, place=rest if d is not None else None)
+    return ReportMeta(stem, file.name, source=str(file), guessed=True)
 
 
-def guessed_notes(guessed: bool, level: str | None, year: int | None) -> list[str]:
+def _guessed(file: Path, d: Division | None, level: str | None, year: int | None,
+             place: str | None = None) -> ReportMeta:
+    if d is None:
+        return ReportMeta(file.stem, file.name, None, level, None, year, str(file), guessed=True)
+    return ReportMeta(file.stem, file.name, place or d.name, level or d.level, d.province, year, str(file),
+                      guessed=True)
+
+
+def guessed_notes(guessed: bool, level: str | None, year: int | None, place: str | None = None,
+                  province: str | None = None) -> list[str]:
     """The report warning that says which facts came from the file name, not from metadata."""
     if not guessed:
         return []
-    facts = [f"{k}={v}" for k, v in (("level", level), ("year", year)) if v is not None]
+    facts = [f"{k}={v}" for k, v in (("place", place), ("level", level), ("province", province), ("year", year))
+             if v is not None]
     return [f"no metadata row: {', '.join(facts) if facts else 'nothing'} read from the file name"]

@@ -24,16 +24,13 @@ from schemas import Commitment, Deadline, Document, Noise, Outcome, Quantity, Re
 
 from . import clauses, commitments, deadlines, indicators, layout, outcomes, periods, quantities, sections, tokenizer  # noqa: F401  (registered)
 from .lexicon import jieba_user_dict
+from .metadata import place_in_header, province_of
 from .model import Analysis, CommitmentMatch, OutcomeMatch
 from .stage import Stage
 
 _HAN = regex.compile(r"\p{Han}")
 STAGES = ("gwr_layout", "gwr_sections", "gwr_clauses", "gwr_quantities", "gwr_deadlines",
           "gwr_commitments", "gwr_indicators", "gwr_outcomes", "gwr_spans")
-
-_PLACE = regex.compile(r"(?:[0-9]{4}年)?(\p{Han}{1,12}?(?:省|自治区|市|区|县|州|旗|盟))(?:[0-9]{4}年)?(?:人民)?政府工作报告")
-_LEVELS = (("national", regex.compile(r"国务院|全国|中国")), ("province", regex.compile(r"(?:省|自治区)$|^(?:北京|上海|天津|重庆)市$")),
-           ("county", regex.compile(r"(?:区|县|旗)$")), ("city", regex.compile(r"(?:市|州|盟)$")))
 
 
 def _spans_stage(a: Analysis, doc: Doc) -> None:
@@ -86,18 +83,11 @@ def analyse(text: str, year: int | None = None, spans: bool = False) -> tuple[Do
     return doc, doc._.gwr
 
 
-def guess_place(text: str, a: Analysis) -> tuple[str, str | None]:
-    """Place and level named in the title or dateline, or ("", None)."""
-    head = "".join(text[s:e] for s, e in ([a.title] if a.title else []))
-    head += "".join(text[s:e] for _, s, e in a.noise[:4])
-    m = _PLACE.search(head.replace(" ", ""))
-    place = m.group(1) if m else ""
-    if not place and regex.search(r"国务院|全国人民代表大会", head):
-        place = "中国"
-    for level, pattern in _LEVELS:
-        if place and pattern.search(place):
-            return place, level
-    return place, None
+def guess_place(text: str, a: Analysis) -> tuple[str, str | None, str]:
+    """Place and level named in the title, dateline or byline, and which of them: ("", None, "") if none."""
+    title = text[a.title[0]:a.title[1]] if a.title else ""
+    header = [text[s:e] for kind, s, e in a.noise[:6] if kind in ("masthead", "byline")]
+    return place_in_header(title, header)
 
 
 def extract(text: str, *, year: int | None = None, place: str | None = None, level: str | None = None,
@@ -115,23 +105,33 @@ def extract(text: str, *, year: int | None = None, place: str | None = None, lev
         raise TypeError(f"extract() takes the report as str, not {type(text).__name__}")
     doc, a = analyse(text, year)
     a.warnings[:0] = notes or []
-    guessed_place, guessed_level = guess_place(text, a)
+    guessed_place, guessed_level, where = guess_place(text, a)
     if not _HAN.search(text):
         a.warnings.append("no Chinese text: this does not look like a government work report")
     elif not a.headings and not any(r.targets for r in a.regions):
         a.warnings.append("no sections and no main-targets paragraph found: is this a government work report?")
     if a.year is None:
-        a.warnings.append("no year given or found in the text; year set to 1949, the schema's minimum")
+        a.warnings.append("no year given or found in the text (title, dateline, headings): report.year is null")
     elif year is None:
         a.warnings.append(f"year {a.year} read from the text")
     if not place and guessed_place:
-        a.warnings.append(f"place {guessed_place} read from the title")
+        a.warnings.append(f"place {guessed_place} read from the {where}")
     if not level:
         a.warnings.append(f"level {guessed_level or 'city'} " + ("guessed from the place name" if guessed_level
                                                                  else "assumed (no place name found)"))
+    place, level = place or guessed_place, level or guessed_level or "city"
+    if province is None:
+        province = province_of(place, level)
+        if province is not None and level != "province":
+            a.warnings.append(f"province {province} from the division table (pipeline/data/divisions.tsv)")
+    if year is None and a.year is None:  # a deadline naming no year (6月底前) cannot be dated
+        for c in a.commitments:
+            if c.deadline is not None and not regex.search(r"(?:19|20)[0-9]{2}年", c.deadline.text):
+                a.warnings.append(f"deadline {c.deadline.text!r} left out: no report year to date it by")
+                c.deadline = None
     report = Report(
-        id=report_id, place=place or guessed_place, level=level or guessed_level or "city",
-        province=province, year=year or a.year or 1949, source=source,
+        id=report_id, place=place, level=level,
+        province=province, year=year or a.year, source=source,
         text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         title=a.title, annotated_regions=[(0, len(text))], encoding=encoding, input_sha256=input_sha256,
     )

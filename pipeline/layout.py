@@ -18,6 +18,8 @@ _HAN = regex.compile(r"\p{Han}")
 _TITLE_WORDS = regex.compile(r"政\s*府\s*工\s*作\s*报\s*告")
 _DASH = regex.compile(r"\s*[—－─]{1,2}")
 _CAPTION_MAX = 30
+_BROKEN = regex.compile(r"(?:[，、；“‘（(《—]|“[^”]*|（[^）]*)$")  # a heading line that stops mid-phrase
+_GOES_ON = regex.compile(r"[是为：:，,]")  # the rest of a sentence whose first words stood alone
 
 
 def heading_style(content: str):
@@ -29,11 +31,21 @@ def heading_style(content: str):
     return None
 
 
+def bare_numbering(content: str):
+    """(style, ordinal text, end) when the line is a numbering alone (`一、`, `（二）`): a heading whose
+    title is on the next line, or empty."""
+    for style in lexicon().heading_styles:
+        m = style.pattern.match(content)
+        if m and not style.resets and m.end() == len(content) and m.group(1):
+            return style, m.group(1), m.end()
+    return None
+
+
 def is_heading_candidate(line: Line) -> bool:
     """A line that may be a heading: markup, a numbering, or a short part name."""
     if line.markup:
         return True
-    if heading_style(line.content):
+    if heading_style(line.content) or bare_numbering(line.content):
         return True
     return short_keyword_line(line.content)
 
@@ -45,18 +57,19 @@ def short_keyword_line(content: str) -> bool:
     return any(p.search(content) for _, p in lexicon().section_roles)
 
 
-def _header_end(lines: list[Line]) -> int:
-    """Index of the first prose line: everything before it is the report's header block."""
+def _header_end(lines: list[Line], noise: list[str | None]) -> int:
+    """Index of the first prose line (noise lines aside): everything before it is the header block."""
     for i, line in enumerate(lines):
         c = line.content
-        if "。" in c or c.startswith("各位代表"):
+        if noise[i] is None and ("。" in c or c.startswith("各位代表")):
             return i
     return len(lines)
 
 
-def _noise_kind(content: str, in_header: bool) -> str | None:
-    for kind, pattern, where in lexicon().noise:
-        if (where == "any" or in_header) and pattern.search(content):
+def _noise_kind(content: str, where: tuple[str, ...]) -> str | None:
+    """The kind of the first noise row that matches, among the rows for `where` (head, any, near)."""
+    for kind, pattern, row_where in lexicon().noise:
+        if row_where in where and pattern.search(content):
             return kind
     return None
 
@@ -64,18 +77,24 @@ def _noise_kind(content: str, in_header: bool) -> str | None:
 def analyse_layout(a: Analysis, doc=None) -> None:
     text = a.text
     a.lines = [ln for ln in split_lines(text) if ln.content]
-    header_end = _header_end(a.lines)
-    kept: list[tuple[Line, bool]] = []  # (line, heading candidate)
+    anywhere = [_noise_kind(ln.content, ("any",)) for ln in a.lines]
+    header_end = _header_end(a.lines, anywhere)
+    kinds: list[str | None] = []
+    title_line = -1
     for i, line in enumerate(a.lines):
         in_header = i < header_end
-        kind = _noise_kind(line.content, in_header)
-        if kind:
-            a.noise.append((kind, line.start, line.end))
-            continue
-        if in_header and a.title is None and (_TITLE_WORDS.search(line.content) or line.markup):
+        kind = anywhere[i] or (_noise_kind(line.content, ("head",)) if in_header else None)
+        if kind is None and in_header and a.title is None and (_TITLE_WORDS.search(line.content) or line.markup):
             _take_title(a, line)
-            continue
-        kept.append((line, is_heading_candidate(line)))
+            title_line = i
+        kinds.append(kind)
+    _near_chrome(a.lines, kinds, title_line)
+    kept: list[tuple[Line, bool]] = []  # (line, heading candidate)
+    for i, line in enumerate(a.lines):
+        if kinds[i]:
+            a.noise.append((kinds[i], line.start, line.end))
+        elif i != title_line:
+            kept.append((line, is_heading_candidate(line)))
     _find_captions(a, kept)
     if a.year is None:
         a.year = _year_from_header(text, a, header_end)
@@ -85,12 +104,27 @@ def analyse_layout(a: Analysis, doc=None) -> None:
     a.paragraphs = _join(text, body_lines)
 
 
+def _near_chrome(lines: list[Line], kinds: list[str | None], title_line: int) -> None:
+    """Short lines in a run of web-page furniture (`>` `云南要闻`, `【字体：` `大` `中` `小` `】`) are chrome."""
+    changed = True
+    while changed:
+        changed = False
+        for i, line in enumerate(lines):
+            if kinds[i] or i == title_line:
+                continue
+            beside = [kinds[j] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
+            if "chrome" in beside and _noise_kind(line.content, ("near",)) == "chrome":
+                kinds[i] = "chrome"
+                changed = True
+
+
 _HEADER_YEAR = regex.compile(r"^((?:19|20)[0-9]{2})年?$|((?:19|20)[0-9]{2})年")
 
 
 def _year_from_header(text: str, a: Analysis, header_end: int) -> int | None:
     """The report year from its title, dateline or year tag (a report given in early 2025 plans 2025)."""
-    spans = ([a.title] if a.title else []) + [(s, e) for _, s, e in a.noise if s < _header_offset(a, header_end)]
+    spans = ([a.title] if a.title else []) + [(s, e) for k, s, e in a.noise
+                                               if k == "masthead" and s < _header_offset(a, header_end)]
     for s, e in sorted(spans):
         m = _HEADER_YEAR.search(text[s:e])
         if m:
@@ -113,9 +147,14 @@ def _take_title(a: Analysis, line: Line) -> None:
 
 def _find_captions(a: Analysis, kept: list[tuple[Line, bool]]) -> None:
     """Short unpunctuated lines between finished paragraphs that are no headings."""
-    previous_complete, after_annex = True, False
+    previous_complete, after_annex, heading_goes_on = True, False, False
     for line, heading in kept:
         c = line.content
+        if heading_goes_on:  # the rest of a heading the layout broke (`（一）` / `扩大内需`)
+            heading_goes_on = False
+            previous_complete = True
+            continue
+        heading_goes_on = heading and _continues(line, True, bool(heading_style(c) or bare_numbering(c))) == "heading"
         if after_annex and not heading and not _PUNCT.search(c):
             a.plain_headings.add(line.start)  # 附件1 / 2023年省十件民生实事: the annex's title line
             heading = True
@@ -131,23 +170,46 @@ def _find_captions(a: Analysis, kept: list[tuple[Line, bool]]) -> None:
 def _join(text: str, lines: list[tuple[Line, bool]]) -> list[Paragraph]:
     """Paragraphs: a prose line that stops mid-sentence continues on the next prose line.
 
-    A whole-line heading never continues; a heading run into its paragraph
-    (`（一）…。充分发挥…`) is prose after its first 。 and may.
+    A whole-line heading does not continue, unless the layout broke it: a numbering alone
+    (`（一）` / `经济发展进中向好。…`), a heading stopping mid-phrase (`…，` / `加快…`), or a part
+    name whose sentence goes on (`主要预期目标` / `是：…`). A heading run into its paragraph
+    (`（一）…。充分发挥…`) is prose after its first 。 and may continue.
     """
     paragraphs: list[Paragraph] = []
     pieces: list[tuple[int, int]] = []
-    open_ended = False
+    joins = None  # what the previous line lets continue onto the next: "prose", "heading", "sentence"
     for line, heading in lines:
-        if pieces and open_ended and not heading and not text[pieces[-1][1]:line.start].strip():
+        blank_between = pieces and not text[pieces[-1][1]:line.start].strip()
+        numbered = bool(heading_style(line.content) or bare_numbering(line.content))
+        if blank_between and ((joins == "prose" and not heading) or (joins == "heading" and not numbered)
+                              or (joins == "sentence" and _GOES_ON.match(line.content))):
             pieces.append((line.start, line.end))  # only white space between: a layout break
-        else:
-            if pieces:
-                paragraphs.append(Paragraph.join(text, pieces))
-            pieces = [(line.start, line.end)]
-        open_ended = not _COMPLETE.search(line.content) and (not heading or "。" in line.content)
+            c = line.content
+            if joins == "heading" and "。" not in c:  # the heading's rest: whole unless broken again
+                joins = "heading" if _BROKEN.search(c) else None
+            else:
+                joins = None if _COMPLETE.search(c) else "prose"
+            continue
+        if pieces:
+            paragraphs.append(Paragraph.join(text, pieces))
+        pieces = [(line.start, line.end)]
+        joins = _continues(line, heading, numbered)
     if pieces:
         paragraphs.append(Paragraph.join(text, pieces))
     return paragraphs
+
+
+def _continues(line: Line, heading: bool, numbered: bool) -> str | None:
+    c = line.content
+    if not heading:
+        return None if _COMPLETE.search(c) else "prose"
+    if bare_numbering(c) or (numbered and "。" not in c and _BROKEN.search(c)):
+        return "heading"
+    if "。" in c:
+        return None if _COMPLETE.search(c) else "prose"
+    if not numbered and not line.markup:
+        return "sentence"
+    return None
 
 
 @Language.factory("gwr_layout")

@@ -213,3 +213,24 @@ def outline_lexicon() -> OutlineLexicon:
         role_cues=tuple((role, weight, regex.compile(p, regex.M)) for role, weight, p in _data("role_cues.tsv", 3)),
         glossary=regex.compile("|".join(f"(?:{p[0]})" for p in _data("glossary_titles.tsv", 1))),
     )
+
+
+@dataclass(frozen=True)
+class OutlineLexicon:
+    """The outline's own vocabularies: own-line sub-head openers, role cues, glossary titles."""
+
+    openers: tuple[tuple[str, regex.Pattern], ...]  # (style, pattern on an own-line sentence)
+    leadin: regex.Pattern
+    role_cues: tuple[tuple[str, str, regex.Pattern], ...]  # (role, strong|weak, pattern)
+    glossary: regex.Pattern
+
+
+@functools.cache
+def outline_lexicon() -> OutlineLexicon:
+    subheads = _data("subheads.tsv", 3)
+    return OutlineLexicon(
+        openers=tuple((style, regex.compile(p)) for kind, style, p in subheads if kind == "opener"),
+        leadin=regex.compile("|".join(f"(?:{p})" for kind, _, p in subheads if kind == "leadin")),
+        role_cues=tuple((role, weight, regex.compile(p, regex.M)) for role, weight, p in _data("role_cues.tsv", 3)),
+        glossary=regex.compile("|".join(f"(?:{p[0]})" for p in _data("glossary_titles.tsv", 1))),
+    )
