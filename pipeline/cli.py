@@ -53,21 +53,38 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from .rows import Columns
+
     inputs = args.input
-    if len(inputs) == 1 and Path(inputs[0]).is_file() and not args.batch:
+    if len(inputs) == 1 and Path(inputs[0]).is_file() and not args.batch and not _is_table(Path(inputs[0])):
         return _extract_one(args, Path(inputs[0]))
     from .batch import run_batch
 
     if not args.output:
-        print("gwr extract: a folder, a pattern or several files need -o OUTDIR", file=sys.stderr)
+        print("gwr extract: a folder, a pattern, several files or a table of reports need -o OUTDIR",
+              file=sys.stderr)
         return EXIT_USAGE
+    columns = Columns(text=args.text_column, id=args.id_column, place=args.place_column,
+                      province=args.province_column, level=args.level_column, year=args.year_column)
     result = run_batch(inputs, args.output, workers=args.workers, metadata=args.metadata, csv=args.csv,
                        max_bytes=args.max_bytes, progress=not args.quiet, save_dataset=args.save_dataset,
-                       force=args.force)
+                       force=args.force, columns=columns)
     for failure in result.failures:
         print(f"failed: {failure['path']}: {failure['error_type']}: {failure['error']}", file=sys.stderr)
     print(result.summary())
     return EXIT_PARTIAL if result.failed else 0
+
+
+def _is_table(path: Path) -> bool:
+    """A table of reports (one a row), which is read as a batch."""
+    from .inputs import InputError
+    from .readers import kind_of
+
+    try:
+        with path.open("rb") as fh:
+            return kind_of(path, fh.read(8192)) == "table"
+    except (InputError, OSError):
+        return False  # read_report says what is wrong with it
 
 
 def _extract_one(args: argparse.Namespace, path: Path) -> int:
@@ -78,7 +95,7 @@ def _extract_one(args: argparse.Namespace, path: Path) -> int:
     meta = meta_for(path)
     report = read_report(path, args.max_bytes)
     source = str(path)  # the text the spans index (metadata's `source` is provenance)
-    notes = guessed_notes(meta.guessed, meta.level, meta.year)
+    notes = guessed_notes(meta.guessed, meta.level, meta.year, meta.place, meta.province)
     doc = extract(report.text, year=args.year or meta.year, place=args.place or meta.place,
                   level=args.level or meta.level, province=args.province or meta.province,
                   report_id=args.id or meta.id, source=source, encoding=report.encoding,
@@ -207,7 +224,18 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--batch", action="store_true", help="treat a single file as a batch (needs -o OUTDIR)")
     ex.add_argument("--force", action="store_true",
                     help="batch: redo every document, also those whose input is unchanged (after upgrading gwr)")
-    ex.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="size limit of one input file")
+    ex.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+                    help="size limit of one report: a text file, the text of a Word file, PDF or table row (a Word "
+                         "file or PDF itself may be ten times as large)")
+    tables = ex.add_argument_group(
+        "tables of reports", "CSV, TSV, JSON Lines, JSON, Parquet, Excel or a saved Hugging Face dataset with one "
+        "report a row: every row is a document; columns are found by name (pipeline/data/report_columns.tsv) "
+        "unless named here")
+    for fld, default in (("text", "text, full_text, content, 正文, 全文 …"), ("id", "id, report_id; else FILE-ROW"),
+                         ("place", "place, city, 地区 …; else the place in a title column"),
+                         ("province", "province, 省份 …"), ("level", "level, 级别 …"), ("year", "year, 年份 …")):
+        tables.add_argument(f"--{fld}-column", metavar="NAME",
+                            help=f"the column of the {'report text' if fld == 'text' else fld} (default: {default})")
     ex.add_argument("-q", "--quiet", action="store_true", help="batch: no progress bar")
     ex.add_argument("--year", type=int, help="the year the report plans for (default: metadata, then the text)")
     ex.add_argument("--place")
@@ -235,7 +263,57 @@ def build_parser() -> argparse.ArgumentParser:
 
     sc = sub.add_parser("schema", parents=[common], help="print the JSON Schema of a gwr document")
     sc.set_defaults(func=cmd_schema)
+
+    pn = sub.add_parser("panel", parents=[common],
+                        help="the research panel: one row per indicator target or outcome; attainment; escalation")
+    pn.add_argument("outdir", nargs="?", help="a batch's output folder (gwr extract DIR -o OUTDIR)")
+    pn.add_argument("-o", "--output", metavar="FILE", help="write .parquet, .csv or .dta (Stata, with variable "
+                                                           "labels); default: a table on stdout")
+    pn.add_argument("--excel", action="store_true", help="CSV as UTF-8 with a BOM, for Excel")
+    pn.add_argument("--attainment", action="store_true",
+                    help="each target joined with its stated result: gap and met / missed / unclear")
+    pn.add_argument("--escalation", action="store_true",
+                    help="one year's national, provincial and city targets side by side (needs --year, --indicator)")
+    pn.add_argument("--year", type=int, help="the report year for --escalation")
+    pn.add_argument("--indicator", help="an indicator id (gdp_growth …) for --escalation, or to keep one in the panel")
+    pn.add_argument("--describe", action="store_true", help="print the data dictionary (and conventions) and exit")
+    pn.set_defaults(func=cmd_panel)
     return ap
+
+
+def cmd_panel(args: argparse.Namespace) -> int:
+    from . import panel
+
+    columns = (panel.ATTAINMENT_COLUMNS if args.attainment else panel.ESCALATION_COLUMNS if args.escalation
+               else panel.COLUMNS)
+    if args.describe:
+        print(panel.describe(columns))
+        if args.attainment:
+            print("\n" + panel.conventions())
+        return 0
+    if not args.outdir:
+        print("gwr panel: give the batch's output folder (or --describe)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.escalation and (args.year is None or not args.indicator):
+        print("gwr panel: --escalation needs --year and --indicator", file=sys.stderr)
+        return EXIT_USAGE
+    rows = panel.panel_rows(args.outdir)
+    if args.indicator and not args.escalation:
+        rows = [r for r in rows if r["indicator"] == args.indicator]
+    if args.attainment:
+        rows = panel.attainment(rows)
+    elif args.escalation:
+        rows = panel.escalation(rows, args.year, args.indicator)
+    if args.output:
+        out = panel.write(rows, columns, args.output, excel=args.excel)
+        print(f"{len(rows)} rows -> {out}")
+        return 0
+    names = [n for n, _, _ in columns]
+    print("\t".join(names))
+    for r in rows:
+        print("\t".join("" if r[n] is None else f"{r[n]:g}" if isinstance(r[n], float) else str(r[n])
+                        for n in names))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -117,7 +117,7 @@ def classify(text: str, c: CommitmentMatch) -> None:
             q.decrease = c.quantities[i - 1].decrease
         # 年均增长5%: a yearly-average word between the quantity before (or the clause start) and this one
         q.per_year = c.quantities[i - 1].per_year if joined else \
-            per_year_word(text[c.quantities[i - 1].hi if i else c.lo:q.lo])
+            per_year_word(text[c.quantities[i - 1].hi if i else c.lo:q.hi])  # 年均超过70万人: 超过 is in the span
         q.role = "qualifier" if _is_qualifier(text, c, i, base) else "target"
         if not q.comparator_words:
             q.comparator_words = _distant_comparator(text, c.lo, q)
