@@ -163,6 +163,9 @@ def assign_roles(headings: list[Heading], year: int | None, text: str = "") -> N
         else:
             years = [int(y) for y in _YEAR.findall(h.title)]
             h.role = "review" if year and years and max(years) < year else "tasks"
+    for h, after in zip(headings, headings[1:]):
+        if not h.title and after.parent == h.id and h.parent is None:
+            h.role = after.role  # a bare 附件2 is what its title line (名词解释) says it is
 
 
 def _year_from_headings(headings: list[Heading]) -> int | None:
