@@ -22,12 +22,19 @@ class CompareError(GwrError):
 @dataclass(frozen=True)
 class Cell:
     value: str  # the normalised target as written, e.g. "6 ≈", "≥ 8", "4.5–5"
-    number: float | None  # for plots: the value, or a range's midpoint
+    number: float | None  # the value (a range's lower end; `high` is its upper end)
     report_id: str
     commitment_id: str
     start: int  # the clause's offsets in the report text
     end: int
     text: str
+    high: float | None = None
+    comparator: str | None = None
+    strength: str | None = None
+    unit: str | None = None
+    period: tuple[int, int] | None = None
+    province: str | None = None
+    level: str | None = None
 
 
 def _number(v: float) -> str:
@@ -47,31 +54,51 @@ def _tables(outdir: Path):
     return pq.read_table(q_path).to_pylist(), pq.read_table(c_path).to_pylist()
 
 
-def panel(outdir: str | Path, indicator: str) -> tuple[list[str], list[int], dict[tuple[str, int], Cell]]:
+def _wanted(row: dict, period: str) -> bool:
+    """`annual`: the report year's own targets, [Y, Y]; `plan`: targets of a longer period (“十五五”)."""
+    start, end = row.get("period_start"), row.get("period_end")
+    if start is None or end is None:  # a version-1 document: no period known, taken as annual
+        return period == "annual"
+    if period == "annual":
+        return start == end == row["year"]
+    return end > start
+
+
+def panel(outdir: str | Path, indicator: str, period: str = "annual"
+          ) -> tuple[list[str], list[int], dict[tuple[str, int], Cell]]:
     """Places, years and the cell of each (place, year) that states a target for the indicator.
 
-    A quantified target wins over a qualitative one; among several, the first
-    in the report (the main-targets paragraph comes before the task sections).
+    Annual targets (period [Y, Y]) by default, plan-period targets with `period="plan"`. A
+    quantified target wins over a qualitative one; among several, the first in the report (the
+    main-targets paragraph comes before the task sections). Places are named (the report id
+    only where the place is unknown) and ordered by level, then province in GB/T 2260 order.
     """
+    from .panel import LEVEL_ORDER, province_order
+
     quantities, commitments = _tables(Path(outdir))
     cells: dict[tuple[str, int], Cell] = {}
     for q in sorted(quantities, key=lambda r: (r["report_id"], r["start"])):
-        if q["indicator"] != indicator or q["role"] != "target":
+        if q["indicator"] != indicator or q["role"] != "target" or not _wanted(q, period):
             continue
         key = (q["place"] or q["report_id"], q["year"])
         if key in cells:
             continue
-        number = q["value"] if q["value_max"] is None else (q["value"] + q["value_max"]) / 2
-        cells[key] = Cell(format_target(q["value"], q["value_max"], q["comparator"], q["unit"]), number,
-                          q["report_id"], q["commitment_id"], q["start"], q["end"], q["text"])
+        cells[key] = Cell(format_target(q["value"], q["value_max"], q["comparator"], q["unit"]), q["value"],
+                          q["report_id"], q["commitment_id"], q["start"], q["end"], q["text"],
+                          high=q["value_max"], comparator=q["comparator"], strength=q["strength"], unit=q["unit"],
+                          period=(q.get("period_start"), q.get("period_end")), province=q["province"],
+                          level=q["level"])
     for c in sorted(commitments, key=lambda r: (r["report_id"], r["start"])):
         key = (c["place"] or c["report_id"], c["year"])
-        if c["indicator"] == indicator and c["n_quantities"] == 0 and key not in cells:
+        if (c["indicator"] == indicator and c["n_quantities"] == 0 and key not in cells
+                and _wanted(c, period)):
             cells[key] = Cell(f"“{c['text']}”", None, c["report_id"], c["commitment_id"], c["start"], c["end"],
-                              c["text"])
+                              c["text"], strength=c["strength"], period=(c.get("period_start"), c.get("period_end")),
+                              province=c["province"], level=c["level"])
     if not cells and indicator not in {r["indicator"] for r in commitments}:
         raise CompareError(f"no commitment in {outdir} has indicator {indicator!r} (see --list-indicators)")
-    places = sorted({p for p, _ in cells})
+    info = {p: (cell.level, cell.province) for (p, _), cell in cells.items()}
+    places = sorted(info, key=lambda p: (LEVEL_ORDER.get(info[p][0], 9), province_order(info[p][1] or p), p))
     years = sorted({y for _, y in cells})
     return places, years, cells
 
@@ -90,49 +117,91 @@ def coverage(outdir: str | Path) -> list[tuple[str, int, int, int]]:
 
 
 def render(places: list[str], years: list[int], cells: dict[tuple[str, int], Cell], fmt: str) -> str:
-    header = ["place"] + [str(y) for y in years]
+    """The wide table: markdown (years as column titles) or CSV (columns `y2024`, valid names in Stata and R)."""
+    header = ["place"] + [(f"y{y}" if fmt == "csv" else str(y)) for y in years]
     rows = [[p] + [cells[(p, y)].value if (p, y) in cells else NOT_STATED for y in years] for p in places]
     if fmt == "csv":
         import csv
         import io
 
+        from .panel import csv_safe
+
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows([[csv_safe(v) for v in row] for row in rows])
         return buf.getvalue()
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(lines) + "\n"
 
 
+TIDY_COLUMNS = [("indicator", "string"), ("place", "string"), ("province", "string"), ("level", "string"),
+                ("year", "int32"), ("period_start", "int32"), ("period_end", "int32"), ("target", "string"),
+                ("low", "float64"), ("high", "float64"), ("comparator", "string"), ("strength", "string"),
+                ("unit", "string"), ("text", "string"), ("report_id", "string"), ("commitment_id", "string"),
+                ("start", "int32"), ("end", "int32")]
+
+
+def tidy_rows(places, years, cells, indicator: str) -> list[dict]:
+    """One row per place and year: the target as written and its numbers (`low`, `high` for a range,
+    `comparator`), never a midpoint."""
+    out = []
+    for p in places:
+        for y in years:
+            c = cells.get((p, y))
+            if c is None:
+                continue
+            out.append({"indicator": indicator, "place": p, "province": c.province, "level": c.level, "year": y,
+                        "period_start": c.period[0] if c.period else None,
+                        "period_end": c.period[1] if c.period else None, "target": c.value, "low": c.number,
+                        "high": c.high, "comparator": c.comparator, "strength": c.strength, "unit": c.unit,
+                        "text": c.text, "report_id": c.report_id, "commitment_id": c.commitment_id,
+                        "start": c.start, "end": c.end})
+    return out
+
+
 def write_parquet(places, years, cells, path: Path, indicator: str) -> None:
+    """The tidy table as parquet (`.csv` for a path ending so)."""
     import pyarrow as pa
 
-    rows = [{"indicator": indicator, "place": p, "year": y, "target": cells[(p, y)].value,
-             "value": cells[(p, y)].number, "report_id": cells[(p, y)].report_id,
-             "start": cells[(p, y)].start, "end": cells[(p, y)].end}
-            for p in places for y in years if (p, y) in cells]
-    schema = pa.schema([("indicator", pa.string()), ("place", pa.string()), ("year", pa.int32()),
-                        ("target", pa.string()), ("value", pa.float64()), ("report_id", pa.string()),
-                        ("start", pa.int32()), ("end", pa.int32())])
-    pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
+    schema = pa.schema([(n, getattr(pa, t)()) for n, t in TIDY_COLUMNS])
+    table = pa.Table.from_pylist(tidy_rows(places, years, cells, indicator), schema=schema)
+    if Path(path).suffix.lower() == ".csv":
+        from .panel import csv_safe
+
+        frame = table.to_pandas()
+        for n, t in TIDY_COLUMNS:
+            if t == "string":
+                frame[n] = frame[n].map(csv_safe)
+        frame.to_csv(path, index=False)
+    else:
+        pq.write_table(table, path)
 
 
 def _cjk_font() -> str | None:
+    """A font that has Chinese glyphs (Noto Sans CJK first), or None."""
     from matplotlib import font_manager
 
-    for font in font_manager.fontManager.ttflist:
-        if any(k in font.name for k in ("CJK", "WenQuanYi", "SimHei", "Hei", "Song", "Ming")):
-            return font.name
+    names = [f.name for f in font_manager.fontManager.ttflist]
+    for wanted in ("Noto Sans CJK SC", "Noto Sans CJK", "Noto Serif CJK", "Source Han Sans", "WenQuanYi",
+                   "SimHei", "Microsoft YaHei", "PingFang", "Heiti", "Songti"):
+        for name in names:
+            if name.startswith(wanted):
+                return name
     return None
 
 
-def plot(places, years, cells, path: Path, indicator: str) -> None:
-    """One line per place across the years (a range plotted at its midpoint).
+_MARKERS = {"ge": ">", "gt": ">", "le": "<", "lt": "<", "approx": "D", "eq": "o", "range": "|"}
 
-    Without a CJK font on the machine the legend names places by report id
-    (national-china, province-henan) instead of showing empty boxes.
+
+def plot(places, years, cells, path: Path, indicator: str) -> list[str]:
+    """A figure for a paper: for one year a cross-section, places sorted by their target as dots (the
+    comparator as the marker: ▷ at least, ◁ at most, ◆ about, ● exactly) with ranges as bars; for
+    several years one line per place, in distinct colours, the legend beside the plot.
+
+    Places are named in a CJK font when the machine has one (Noto Sans CJK), else by report id.
+    Returns the places as plotted (bottom to top for a cross-section, legend order for a series).
     """
     import matplotlib
 
@@ -142,21 +211,50 @@ def plot(places, years, cells, path: Path, indicator: str) -> None:
     font = _cjk_font()
     if font:
         plt.rcParams["font.sans-serif"] = [font, "DejaVu Sans"]
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    for place in places:
-        points = [(y, cells[(place, y)]) for y in years
-                  if (place, y) in cells and cells[(place, y)].number is not None
-                  and not math.isnan(cells[(place, y)].number)]
-        if points:
-            label = place if font else points[0][1].report_id.rsplit("-", 1)[0]
-            ax.plot([y for y, _ in points], [c.number for _, c in points], marker="o", label=label)
+    label = {p: p if font else next(c.report_id for (q, _), c in cells.items() if q == p).rsplit("-", 1)[0]
+             for p in places}
+    numbered = {k: c for k, c in cells.items() if c.number is not None and not math.isnan(c.number)}
+    unit = next((c.unit for c in numbered.values() if c.unit), "")
+    if len(years) == 1:
+        year = years[0]
+        shown = sorted((p for p in places if (p, year) in numbered), key=lambda p: numbered[(p, year)].number)
+        fig, ax = plt.subplots(figsize=(7, 0.35 * len(shown) + 1.2))
+        for i, p in enumerate(shown):
+            c = numbered[(p, year)]
+            if c.high is not None:
+                ax.plot([c.number, c.high], [i, i], color="tab:blue", linewidth=3, solid_capstyle="butt")
+            else:
+                ax.plot([c.number], [i], linestyle="none", marker=_MARKERS.get(c.comparator or "eq", "o"),
+                        color="tab:blue", markersize=7)
+        drawn = shown
+        ax.set_yticks(range(len(shown)))
+        ax.set_yticklabels([label[p] for p in shown], fontsize="small")
+        ax.set_xlabel(f"{indicator} target, {year}" + (f" ({unit})" if unit else ""))
+        ax.grid(axis="x", alpha=0.3)
+        handles = [plt.Line2D([], [], linestyle="none", marker=m, color="tab:blue", label=n)
+                   for n, m in (("≥ at least", ">"), ("≤ at most", "<"), ("≈ about", "D"), ("= exactly", "o"))]
+        handles.append(plt.Line2D([], [], color="tab:blue", linewidth=3, label="range"))
+        ax.legend(handles=handles, fontsize="x-small", loc="lower right")
+    else:
+        fig, ax = plt.subplots(figsize=(9, 4.8))
+        colours = plt.get_cmap("tab20" if len(places) > 10 else "tab10")
+        drawn = []
+        for i, place in enumerate(places):
+            points = [(y, numbered[(place, y)]) for y in years if (place, y) in numbered]
+            if points:
+                ax.plot([y for y, _ in points], [c.number for _, c in points], marker="o", label=label[place],
+                        color=colours(i % colours.N))
+                drawn.append(place)
+        ax.set_xlabel("year")
+        ax.set_ylabel(f"{indicator} target" + (f" ({unit})" if unit else ""))
+        ax.set_xticks(years)
+        ax.legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1),
+                  ncol=1 if len(places) <= 16 else 2, frameon=False)
     ax.set_title(indicator)
-    ax.set_xlabel("year")
-    ax.set_xticks(years)
-    ax.legend(fontsize="small")
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    fig.savefig(path, dpi=150)
     plt.close(fig)
+    return drawn
 
 
 def write_html(outdir: str | Path, indicator: str, places, years, cells, path: Path) -> None:

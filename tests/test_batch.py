@@ -129,13 +129,19 @@ def test_compare_builds_the_panel(tmp_path, capsys):
         "| place | 2024 | 2025 |\n|---|---|---|\n| 乙市 | — | 4.5–5 |\n| 甲市 | 5.5 ≈ | ≥ 5 |\n")
     capsys.readouterr()
     assert main(["compare", str(out), "--indicator", "urban_new_jobs", "--format", "csv"]) == 0
-    assert capsys.readouterr().out == "place,2024\n甲市,≥ 8万人\n"
+    assert capsys.readouterr().out == "place,y2024\n甲市,≥ 8万人\n"  # y2024: a valid name in Stata and R
     assert main(["compare", str(out), "--list-indicators"]) == 0
     listing = capsys.readouterr().out.splitlines()
     assert listing[1].split() == ["gdp_growth", "3", "2", "3"]
     png = tmp_path / "gdp.png"
     assert main(["compare", str(out), "--indicator", "gdp_growth", "--plot", str(png)]) == 0
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    tidy = tmp_path / "gdp.csv"
+    assert main(["compare", str(out), "--indicator", "gdp_growth", "--format", "tidy", "-o", str(tidy)]) == 0
+    rows = list(__import__("csv").DictReader(tidy.open(encoding="utf-8")))
+    assert [(r["place"], r["year"], r["target"], r["low"], r["high"], r["comparator"]) for r in rows] == [
+        ("乙市", "2025", "4.5–5", "4.5", "5.0", "range"), ("甲市", "2024", "5.5 ≈", "5.5", "", "approx"),
+        ("甲市", "2025", "≥ 5", "5.0", "", "ge")]  # a range keeps both ends, never a midpoint
 
 
 def test_two_workers_give_the_same_documents(mixed_folder, tmp_path):

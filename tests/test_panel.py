@@ -214,3 +214,36 @@ def test_national_targets_beside_results(corpus_batch):
             and r["indicator"] in ("gdp_growth", "cpi_change", "urban_new_jobs")]
     assert sorted((r["indicator"], r["value"], r["comparator"], r["unit"]) for r in rows) == [
         ("cpi_change", 3, "approx", "%"), ("gdp_growth", 6.5, "approx", "%"), ("urban_new_jobs", 1100, "ge", "万人")]
+
+
+def test_compare_takes_annual_targets_by_default_and_plan_targets_on_request(tmp_path, capsys):
+    """A 2026 report with both kinds: the annual cell is the year's target, --period plan the plan's."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "province-x-2026.txt").write_text(
+        "某省2026年政府工作报告\n二、“十五五”时期主要目标和2026年主要预期目标\n"
+        "“十五五”时期经济社会发展的主要目标是：地区生产总值年均增长5%左右。\n"
+        "今年经济社会发展主要预期目标是：地区生产总值增长4.5%—5%。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["extract", str(folder), "-o", str(out), "-q"]) == 0
+    capsys.readouterr()
+    assert main(["compare", str(out), "--indicator", "gdp_growth"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "| 某省 | 4.5–5 |"
+    assert main(["compare", str(out), "--indicator", "gdp_growth", "--period", "plan"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "| 某省 | 5 ≈ |"
+
+
+def test_cross_section_plot_is_a_dot_plot(corpus_batch, tmp_path):
+    """One year, many places: a sorted dot plot with one tick per place (not one x tick and a legend of 11)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from pipeline import compare
+
+    places, years, cells = compare.panel(corpus_batch, "gdp_growth")
+    one_year = {k: v for k, v in cells.items() if k[1] == 2024}
+    png = tmp_path / "x.png"
+    drawn = compare.plot(sorted({p for p, _ in one_year}), [2024], one_year, png, "gdp_growth")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    values = [one_year[(p, 2024)].number for p in drawn]
+    assert len(drawn) == 11 and values == sorted(values) and values[0] == 5 and values[-1] == 7  # 宜昌 7% on top
