@@ -138,9 +138,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if not args.indicator:
         print("gwr compare: give --indicator ID (or --list-indicators)", file=sys.stderr)
         return EXIT_USAGE
-    places, years, cells = panel(args.outdir, args.indicator)
-    if args.format == "parquet":
-        out = Path(args.output or f"{args.indicator}.parquet")
+    places, years, cells = panel(args.outdir, args.indicator, args.period)
+    if args.format in ("parquet", "tidy"):
+        out = Path(args.output or f"{args.indicator}.{'parquet' if args.format == 'parquet' else 'csv'}")
         write_parquet(places, years, cells, out, args.indicator)
         print(f"{len(cells)} cells ({len(places)} places x {len(years)} years) -> {out}")
     else:
@@ -248,7 +248,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="places x years panel of one indicator from a batch's output folder")
     cp.add_argument("outdir")
     cp.add_argument("--indicator", help="an indicator id, e.g. gdp_growth")
-    cp.add_argument("--format", choices=["md", "csv", "parquet"], default="md")
+    cp.add_argument("--format", choices=["md", "csv", "tidy", "parquet"], default="md",
+                    help="md or csv: places × years as written (csv columns y2024 …); tidy (CSV) or parquet: one "
+                         "row per place and year with numeric low, high and comparator")
+    cp.add_argument("--period", choices=["annual", "plan"], default="annual",
+                    help="annual targets (period [Y, Y], the default) or plan-period targets (“十五五” …)")
     cp.add_argument("-o", "--output", help="write the table here (default: stdout; parquet: INDICATOR.parquet)")
     cp.add_argument("--plot", metavar="FILE.png", help="also plot the indicator across places and years")
     cp.add_argument("--list-indicators", action="store_true", help="indicators found, with their coverage")
