@@ -281,6 +281,8 @@ def build_parser() -> argparse.ArgumentParser:
     pn.add_argument("--year", type=int, help="the report year for --escalation")
     pn.add_argument("--indicator", help="an indicator id (gdp_growth …) for --escalation, or to keep one in the panel")
     pn.add_argument("--describe", action="store_true", help="print the data dictionary (and conventions) and exit")
+    pn.add_argument("--html", metavar="PAGE.html", help="also write the panel as a page whose values link to their "
+                                                        "clauses (report pages in PAGE_pages/ beside it)")
     pn.set_defaults(func=cmd_panel)
     return ap
 
@@ -304,6 +306,9 @@ def cmd_panel(args: argparse.Namespace) -> int:
     rows = panel.panel_rows(args.outdir)
     if args.indicator and not args.escalation:
         rows = [r for r in rows if r["indicator"] == args.indicator]
+    if args.html and not (args.attainment or args.escalation):
+        page = panel.write_html(args.outdir, rows, args.html, args.indicator or "panel")
+        print(f"{len(rows)} rows -> {page}")
     if args.attainment:
         rows = panel.attainment(rows)
     elif args.escalation:

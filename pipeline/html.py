@@ -246,3 +246,23 @@ def compare_page(indicator: str, places: list[str], years: list[int], cells: dic
             f"&gt; more than, ≤ at most, – range); click it to see the clause in its report.</p>"
             f"<table class=\"panel\">{head}{''.join(rows)}</table>")
     return _page(f"gwr compare: {indicator}", body)
+
+
+def panel_page(title: str, columns: list[str], rows: list[dict], links: list[str | None]) -> str:
+    """A panel table (one row per target or outcome); each row's value links to its clause in the report page."""
+    head = "<tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in columns) + "</tr>"
+    body_rows = []
+    for row, href in zip(rows, links):
+        tds = []
+        for c in columns:
+            v = row.get(c)
+            shown = "" if v is None else f"{v:g}" if isinstance(v, float) else str(v)
+            cell = html.escape(shown)
+            if c == "value" and href:
+                tip = html.escape(row.get("text") or "", quote=True)
+                cell = f'<a href="{html.escape(href, quote=True)}" title="{tip}">{cell}</a>'
+            tds.append(f"<td>{cell}</td>")
+        body_rows.append(f"<tr>{''.join(tds)}</tr>")
+    body = (f"<h1>{html.escape(title)}</h1><p>One row per indicator target or outcome; click a value to see "
+            f"its clause in the report.</p><table class=\"panel\">{head}{''.join(body_rows)}</table>")
+    return _page(f"gwr panel: {title}", body)

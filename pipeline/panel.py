@@ -337,3 +337,34 @@ def conventions() -> str:
     doc = __doc__ or ""
     return doc[doc.index("Attainment conventions"):].strip()
 
+
+
+def write_html(outdir: str | Path, rows: list[dict], path: str | Path, title: str = "panel") -> Path:
+    """The panel as a page whose values link to their clauses; the report pages go to a folder of their
+    own beside it (`<page>_pages/`), so two panels never overwrite each other's pages. Report ids are
+    never used as paths: each report's page is named by its position in the panel."""
+    from schemas import load_document
+
+    from .html import panel_page, show_page
+
+    path = Path(path)
+    pages = path.with_name(path.stem + "_pages")
+    pages.mkdir(parents=True, exist_ok=True)
+    names: dict[str, str | None] = {}
+    for report_id in sorted({r["report_id"] for r in rows}):
+        doc_path = Path(outdir) / "docs" / f"{report_id}.json"
+        name = f"r{len(names) + 1}.html"
+        try:
+            doc, text = load_document(doc_path)
+        except GwrError:
+            text = None
+        if text is None or doc_path.parent.resolve() != (Path(outdir) / "docs").resolve():
+            names[report_id] = None
+            continue
+        (pages / name).write_text(show_page(doc, text), encoding="utf-8")
+        names[report_id] = name
+    links = [f"{pages.name}/{names[r['report_id']]}#{r['item_id']}" if names.get(r["report_id"]) else None
+             for r in rows]
+    columns = [n for n, _, _ in COLUMNS if n not in ("text", "span_start", "span_end")]
+    path.write_text(panel_page(title, columns, rows, links), encoding="utf-8")
+    return path

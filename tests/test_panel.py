@@ -247,3 +247,16 @@ def test_cross_section_plot_is_a_dot_plot(corpus_batch, tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     values = [one_year[(p, 2024)].number for p in drawn]
     assert len(drawn) == 11 and values == sorted(values) and values[0] == 5 and values[-1] == 7  # 宜昌 7% on top
+
+
+def test_panel_page_links_every_value_to_its_clause(corpus_batch, tmp_path, capsys):
+    page = tmp_path / "gdp.html"
+    assert main(["panel", str(corpus_batch), "--indicator", "gdp_growth", "--html", str(page)]) == 0
+    html_text = page.read_text(encoding="utf-8")
+    links = __import__("re").findall(r'<a href="(gdp_pages/r\d+\.html)#([co]\d+)" title="([^"]*)">', html_text)
+    rows = panel.panel_rows(corpus_batch)
+    assert len(links) == sum(r["indicator"] == "gdp_growth" for r in rows)
+    first_page, item, text = links[0]
+    target = (tmp_path / first_page).read_text(encoding="utf-8")
+    element = target[target.index(f'id="{item}"'):]
+    assert text in __import__("re").sub(r"<[^>]+>", "", element[element.index(">") + 1:])[:len(text) + 20]
