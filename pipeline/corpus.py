@@ -74,7 +74,7 @@ def guess_from_name(file: Path) -> ReportMeta:
         level, slug, year = m.group(1), m.group(2), int(m.group(3))
         if _NATIONAL_WORDS.match(slug) and level in (None, "national"):
             return ReportMeta(stem, file.name, "中国", "national", None, year, str(file), guessed=True)
-        d = from_pinyin(slug, level)
+        d = from_pinyin(slug, level) or from_pinyin(slug)  # city-yiwu: a county-level city called a city
         return _guessed(file, d, level, year)
     if regex.fullmatch(r"[a-z]+", stem):  # beijing.txt
         return _guessed(file, from_pinyin(stem), None, None)

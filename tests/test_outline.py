@@ -204,6 +204,21 @@ def test_web_page_furniture_is_chrome_and_the_bracketed_dateline_a_masthead():
         ("2026年云南省政府工作报告", 2026, "云南省", "province")
 
 
+CHROME_LINES = ["下载", "【字号：", "时间：2026-02-03", "来源：河南日报", "【打印】【关闭】", "打印本页 关闭窗口",
+                "信息来源：湖北日报 发布时间：2026-01-28", "2026年01月28日 08:30", "扫一扫在手机打开当前页", "相关报道：",
+                "首页 > 政务公开 > 政府工作报告"]
+
+
+@pytest.mark.parametrize("line", CHROME_LINES)
+def test_chrome_line(line):
+    text = (f"{line}\n2026年湖北省政府工作报告\n——2026年1月26日在湖北省第十四届人民代表大会第四次会议上\n"
+            "各位代表：\n现在，我代表省人民政府报告工作。\n")
+    doc = extract(text)
+    assert [(n.kind, text[n.span[0]:n.span[1]]) for n in doc.noise] == [
+        ("chrome", line), ("masthead", "——2026年1月26日在湖北省第十四届人民代表大会第四次会议上")]
+    assert text[doc.report.title[0]:doc.report.title[1]] == "2026年湖北省政府工作报告"
+
+
 def test_a_caption_starting_with_the_headline_words_is_no_title():
     text = ("政府工作报告。 贵州日报天眼新闻记者 李森 摄\n政府工作报告\n"
             "（2026年1月27日在贵州省第十四届\n人民代表大会第四次会议上）\n各位代表：\n现在，我代表省人民政府报告工作。\n")
