@@ -2,8 +2,8 @@
 
     run_batch(["corpus/"], "out/", workers=2)
 
-The corpus is a `datasets.Dataset` (one row per file, with its metadata); the
-pipeline runs over it with `Dataset.map(batched=True, num_proc=workers)`.
+The corpus is a `datasets.Dataset` (one row per report: a file, or a row of a table
+of reports, with its metadata; see `collect.py` for what is read); the pipeline runs over it with `Dataset.map(batched=True, num_proc=workers)`.
 Every input ends as exactly one of: a document written (`docs/<id>.json`), a
 document skipped because its input is unchanged since an earlier run into the
 same folder, or a failure (`failures.jsonl`, with the error's type and message).
@@ -11,7 +11,6 @@ same folder, or a failure (`failures.jsonl`, with the error's type and message).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -22,16 +21,14 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import datasets
-import regex
 
 from schemas import GwrError
 
-from .corpus import guessed_notes, meta_for, read_metadata
-from .inputs import DEFAULT_MAX_BYTES, read_report
+from .collect import Inventory, collect, file_sha256, list_files
+from .corpus import guessed_notes
+from .inputs import DEFAULT_MAX_BYTES, ReportText, read_report
+from .rows import Columns
 from .tables import write_tables
-
-_SAFE_ID = regex.compile(r"[^\w.\-]+")
-TEXT_SUFFIXES = (".txt", ".text", ".html", ".htm")
 
 
 @dataclass
@@ -43,58 +40,31 @@ class BatchResult:
     characters: int = 0
     seconds: float = 0.0
     failures: list[dict] = field(default_factory=list)
+    inventory: Inventory = field(default_factory=Inventory)
 
     def summary(self) -> str:
         rate = f"{self.written / self.seconds:.1f} docs/s, {self.characters / self.seconds:,.0f} chars/s" \
             if self.seconds > 0 and self.written else "no document processed"
         ok = self.total == self.written + self.skipped + self.failed
+        reasons: dict[str, int] = {}
+        for f in self.failures:
+            reasons[f["error_type"]] = reasons.get(f["error_type"], 0) + 1
+        why = f" ({', '.join(f'{n} {t}' for t, n in sorted(reasons.items()))})" if reasons else ""
         return (f"{self.total} documents in = {self.written} written + {self.skipped} unchanged (skipped) + "
-                f"{self.failed} failed{'' if ok else '  [COUNTS DO NOT ADD UP]'}; {rate}")
+                f"{self.failed} failed{why}{'' if ok else '  [COUNTS DO NOT ADD UP]'}; "
+                f"{self.inventory.summary()}; {rate}")
 
 
 def list_inputs(inputs: Iterable[str | Path]) -> list[Path]:
-    """Report files named by paths, folders or glob patterns, in a stable order."""
-    files: list[Path] = []
-    for item in inputs:
-        p = Path(item)
-        if p.is_dir():
-            files += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES
-                            and not f.name.upper().startswith("README"))
-        elif p.is_file():
-            files.append(p)
-        else:
-            matches = sorted(Path().glob(str(item))) if not p.is_absolute() else sorted(p.parent.glob(p.name))
-            if not matches:
-                raise GwrError(f"{item}: no such file, folder or pattern")
-            files += [f for f in matches if f.is_file()]
-    return files
+    """Input files named by paths, folders or glob patterns, in a stable order (see `collect`)."""
+    return list_files(inputs)[0]
 
 
-def load_corpus(inputs: Iterable[str | Path], metadata: str | Path | None = None) -> datasets.Dataset:
-    """A Dataset with one row per report file: path, id and metadata (guessed facts flagged)."""
-    files = list_inputs(inputs)
-    table = read_metadata(Path(metadata)) if metadata else None
-    rows: dict[str, list[Any]] = {k: [] for k in ("path", "id", "place", "level", "province", "year",
-                                                   "source", "guessed")}
-    seen: dict[str, int] = {}
-    for f in files:
-        meta = table.get(f.name) if table is not None and f.name in table else meta_for(f)
-        doc_id = _unique(_SAFE_ID.sub("_", meta.id), seen)
-        for key, value in (("path", str(f)), ("id", doc_id), ("place", meta.place), ("level", meta.level),
-                           ("province", meta.province), ("year", meta.year), ("source", str(f)),
-                           ("guessed", meta.guessed)):
-            rows[key].append(value)
-    features = datasets.Features({
-        "path": datasets.Value("string"), "id": datasets.Value("string"), "place": datasets.Value("string"),
-        "level": datasets.Value("string"), "province": datasets.Value("string"), "year": datasets.Value("int32"),
-        "source": datasets.Value("string"), "guessed": datasets.Value("bool")})
-    return datasets.Dataset.from_dict(rows, features=features)
-
-
-def _unique(doc_id: str, seen: dict[str, int]) -> str:
-    n = seen.get(doc_id, 0)
-    seen[doc_id] = n + 1
-    return doc_id if n == 0 else f"{doc_id}-{n + 1}"
+def load_corpus(inputs: Iterable[str | Path], metadata: str | Path | None = None, columns: Columns = Columns(),
+                max_bytes: int = DEFAULT_MAX_BYTES) -> datasets.Dataset:
+    """A Dataset with one row per report (a file, or a row of a table): path, id, metadata
+    (guessed facts flagged), a table row's text, and the failures found while listing."""
+    return collect(inputs, metadata, columns, max_bytes)[0]
 
 
 def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=None) -> dict[str, list]:
@@ -110,18 +80,25 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
     for i, path in enumerate(batch["path"]):
         doc_id, error_type, error, chars = batch["id"][i], None, None, 0
         try:
-            report = read_report(path, max_bytes)
+            if batch["error_type"][i]:  # failed while the inputs were listed (unsupported type, bad table row)
+                raise _ListedFailure(batch["error_type"][i], batch["error"][i])
+            if batch["text"][i] is not None:  # a row of a table: its text came with it
+                report = ReportText(batch["text"][i], batch["encoding"][i], batch["input_sha256"][i])
+            else:
+                report = read_report(path, max_bytes)
             chars = len(report.text)
             source = path
             if report.converted:  # spans index the decoded text: keep it beside the output
                 texts_dir.mkdir(exist_ok=True)
                 source = str(texts_dir / f"{doc_id}.txt")
                 _write_atomic(Path(source), report.text)
-            notes = guessed_notes(batch["guessed"][i], batch["level"][i], batch["year"][i])
+            notes = guessed_notes(batch["guessed"][i], batch["level"][i], batch["year"][i]) + list(batch["notes"][i])
             doc = extract(report.text, year=batch["year"][i], place=batch["place"][i], level=batch["level"][i],
                           province=batch["province"][i], report_id=doc_id, source=source,
                           encoding=report.encoding, input_sha256=report.sha256, notes=notes)
             _write_atomic(docs_dir / f"{doc_id}.json", doc.to_json(indent=None) + "\n")
+        except _ListedFailure as exc:
+            error_type, error = exc.args
         except (GwrError, ValueError, TypeError, RecursionError, MemoryError, OSError) as exc:
             error_type, error = type(exc).__name__, str(exc)
             (docs_dir / f"{doc_id}.json").unlink(missing_ok=True)
@@ -131,6 +108,10 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
         if counter is not None:
             counter.add(chars)
     return out
+
+
+class _ListedFailure(Exception):
+    """An input recorded as failed when the inputs were listed: (error type, message)."""
 
 
 def _previous_hashes(docs_dir: Path) -> dict[str, str]:
@@ -145,13 +126,6 @@ def _previous_hashes(docs_dir: Path) -> dict[str, str]:
     return hashes
 
 
-def _file_sha256(path: str) -> str | None:
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
 def _write_atomic(path: Path, data: str) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text(data, encoding="utf-8")
@@ -160,16 +134,20 @@ def _write_atomic(path: Path, data: str) -> None:
 
 def run_batch(inputs: Iterable[str | Path], outdir: str | Path, workers: int = 1, metadata: str | None = None,
               csv: bool = False, batch_size: int = 4, max_bytes: int = DEFAULT_MAX_BYTES,
-              progress: bool = True, save_dataset: bool = False, force: bool = False) -> BatchResult:
-    """Extract every report into `outdir`; resumable (unless `force`); returns the counts."""
+              progress: bool = True, save_dataset: bool = False, force: bool = False,
+              columns: Columns = Columns()) -> BatchResult:
+    """Extract every report into `outdir`; resumable (unless `force`); returns the counts.
+
+    `columns` names the columns of tables of reports (`--text-column` …)."""
     outdir = Path(outdir)
     docs_dir = outdir / "docs"
     docs_dir.mkdir(parents=True, exist_ok=True)
-    corpus = load_corpus(inputs, metadata)
-    result = BatchResult(total=len(corpus))
+    corpus, inventory = collect(inputs, metadata, columns, max_bytes, exclude=[outdir])
+    result = BatchResult(total=len(corpus), inventory=inventory)
     previous = {} if force else _previous_hashes(docs_dir)
-    todo = [i for i, (doc_id, path) in enumerate(zip(corpus["id"], corpus["path"]))
-            if previous.get(doc_id) is None or previous[doc_id] != _file_sha256(path)]
+    todo = [i for i, (doc_id, path, sha, error) in enumerate(zip(corpus["id"], corpus["path"],
+                                                                  corpus["input_sha256"], corpus["error_type"]))
+            if error or previous.get(doc_id) is None or previous[doc_id] != (sha or file_sha256(path))]
     result.skipped = len(corpus) - len(todo)
     paths = dict(zip(corpus["id"], corpus["path"]))
     start = time.perf_counter()

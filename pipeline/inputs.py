@@ -101,23 +101,72 @@ def _looks_like_text(text: str) -> bool:
 
 
 def read_report(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReportText:
+    """One report file as text: a text file or web page, a Word file (.docx) or a PDF with a text layer.
+
+    `max_bytes` limits a text file, and the text read from a Word file or PDF; the Word
+    file or PDF itself (pictures and fonts included) may be ten times as large. A table of
+    reports is refused here (`TableInputError`): it is read row by row by a batch.
+    """
     import hashlib
+
+    from .readers import kind_of
 
     path = Path(path)
     try:
         size = path.stat().st_size
-        if size > max_bytes:
-            raise InputTooLargeError(f"{path}: {size:,} bytes is over the limit of {max_bytes:,} bytes "
+        with path.open("rb") as fh:
+            head = fh.read(8192)
+        kind = kind_of(path, head)
+        limit = max_bytes * CONTAINER_FACTOR if kind in ("pdf", "docx") else max_bytes
+        if size > limit:
+            raise InputTooLargeError(f"{path}: {size:,} bytes is over the limit of {limit:,} bytes "
                                      "(raise it with --max-bytes)")
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    text, encoding = decode(data, str(path), max_bytes)
-    if looks_like_html(text):
-        text, encoding = html_to_text(text), f"{encoding}, html"
-        if not text.strip():
-            raise EmptyInputError(f"{path}: an HTML page with no visible text")
+    if kind == "table":
+        raise TableInputError(f"{path}: a table of reports (one report a row): read it as a batch, "
+                              f"gwr extract {path} -o OUTDIR [--text-column NAME]")
+    if kind in ("pdf", "docx"):
+        text, encoding = _read_document(kind, data, path, max_bytes)
+    else:
+        text, encoding = decode(data, str(path), max_bytes)
+        if looks_like_html(text):
+            from .readers import web_page_text
+
+            text, how = web_page_text(text)
+            encoding = f"{encoding}, {how}"
+            if not text.strip():
+                raise EmptyInputError(f"{path}: an HTML page with no visible text")
     return ReportText(text, encoding, hashlib.sha256(data).hexdigest())
+
+
+#: How much larger than --max-bytes a Word file or PDF may be (pictures and fonts).
+CONTAINER_FACTOR = 10
+
+
+class TableInputError(InputError):
+    """A table of reports given where one report was expected, or a table that cannot be read."""
+
+
+def _read_document(kind: str, data: bytes, path: Path, max_bytes: int) -> tuple[str, str]:
+    if not data:
+        raise EmptyInputError(f"{path}: the file is empty")
+    if kind == "pdf":
+        from .pdf import pdf_to_text
+
+        text, pages = pdf_to_text(data, str(path))
+        encoding = f"pdf ({pages} page{'s' if pages != 1 else ''}, text layer)"
+    else:
+        from .readers import docx_to_text
+
+        text, encoding = docx_to_text(data, str(path)), "docx"
+    if not text.strip():
+        raise EmptyInputError(f"{path}: a {kind} file with no text")
+    if len(text.encode("utf-8")) > max_bytes:
+        raise InputTooLargeError(f"{path}: its text of {len(text.encode('utf-8')):,} bytes is over the limit of "
+                                 f"{max_bytes:,} bytes (raise it with --max-bytes)")
+    return text, encoding
 
 
 _HTML_SNIFF = regex.compile(r"^\s*(?:<!DOCTYPE\s+html|<html\b|<\?xml[^>]*>\s*<html\b)|<(?:body|div|p|br)\b[^>]*>",
