@@ -21,17 +21,16 @@ from spacy.tokens import Doc
 from .clauses import _UNIT, quoted_ranges
 from .lexicon import lexicon
 from .model import Analysis, CommitmentMatch, Paragraph
+from .segmenter import verb_tags
 from .stage import Stage
 
 _ITEM = regex.compile(rf"(?:{_UNIT}|[^、])+")
 _OBJECT_TRIM = " 的，、“”\"'"
 
 
-@functools.cache
 def _pos_tags() -> dict[str, str]:
-    import jieba.posseg
-
-    return jieba.posseg.dt.word_tag_tab
+    """jieba.posseg's tags of the dictionary's verbs (v, vn, vd, ...); other words are absent."""
+    return verb_tags()
 
 
 @functools.lru_cache(maxsize=65536)

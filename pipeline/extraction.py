@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 
 import regex
 import spacy
@@ -23,14 +22,15 @@ from spacy.tokens import Doc
 from schemas import Commitment, Deadline, Document, Noise, Outcome, Quantity, Report, Section
 
 from . import clauses, commitments, deadlines, indicators, layout, outcomes, periods, quantities, sections, tokenizer  # noqa: F401  (registered)
-from .lexicon import jieba_user_dict
 from .metadata import place_in_header, province_of
 from .model import Analysis, CommitmentMatch, OutcomeMatch
+from .segmenter import resolve as resolve_segmenter
 from .stage import Stage
 
 _HAN = regex.compile(r"\p{Han}")
 STAGES = ("gwr_layout", "gwr_sections", "gwr_clauses", "gwr_quantities", "gwr_deadlines",
           "gwr_commitments", "gwr_indicators", "gwr_outcomes", "gwr_spans")
+
 
 
 def _spans_stage(a: Analysis, doc: Doc) -> None:
@@ -52,19 +52,19 @@ def make_spans(nlp: Language, name: str) -> Stage:
     return Stage(_spans_stage)
 
 
-@functools.cache
-def build_nlp() -> Language:
-    """spaCy's Chinese pipeline with the jieba segmenter and the gwr stages, built once."""
-    import jieba
+def build_nlp(segmenter: str = "auto") -> Language:
+    """spaCy's Chinese pipeline with a jieba segmenter and the gwr stages, built once per segmenter.
 
-    jieba.setLogLevel(logging.WARNING)
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "gwr.ChineseJieba.v1"}}})
-    segmenter = jieba.Tokenizer()  # our own, so the verb lexicon does not change the user's jieba
-    segmenter.initialize()
-    for line in jieba_user_dict().splitlines():
-        word, freq, tag = line.split(" ")
-        segmenter.add_word(word, int(freq), tag)
-    nlp.tokenizer.jieba_seg = segmenter
+    `segmenter`: `rjieba` (compiled), `jieba` (plain), or `auto` ($GWR_SEGMENTER,
+    else rjieba when installed, else jieba); both give jieba's words.
+    """
+    return _build_nlp(resolve_segmenter(segmenter))
+
+
+@functools.cache
+def _build_nlp(segmenter: str) -> Language:
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "gwr.ChineseJieba.v1",
+                                                          "segmenter": segmenter}}})
     nlp.max_length = 100_000_000  # no parser or NER here; input size is limited by --max-bytes instead
     for name in STAGES:
         nlp.add_pipe(name)

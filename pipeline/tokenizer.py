@@ -4,9 +4,14 @@
 `spacy.util.get_words_and_spaces`, which slices the rest of the text for every
 word: quadratic on long inputs (a 1 MB report took minutes). jieba's words
 concatenate to the text exactly, so the alignment is one pass. The tokenizer
-is registered and chosen by config, like spaCy's own:
+is registered and chosen by config, like spaCy's own, and so is its segmenter
+(`auto`, `rjieba` or `jieba`; see `pipeline.segmenter`), loaded once per process:
 
-    spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "gwr.ChineseJieba.v1"}}})
+    spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "gwr.ChineseJieba.v1",
+                                                    "segmenter": "auto"}}})
+
+spaCy's own jieba tokenizer also initialises the global `jieba.dt` (a second
+copy of the dictionary, 1-2 s) that gwr never uses; this one does not.
 """
 
 from __future__ import annotations
@@ -15,13 +20,17 @@ from spacy.lang.zh import ChineseTokenizer, Segmenter
 from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces, registry
 
+from .segmenter import load_segmenter
+
 
 class LinearJiebaTokenizer(ChineseTokenizer):
-    def __init__(self, vocab):
-        super().__init__(vocab, segmenter=Segmenter.jieba)
+    def __init__(self, vocab, segmenter: str = "auto"):
+        super().__init__(vocab, segmenter=Segmenter.char)  # not .jieba: that loads the global jieba.dt
+        self.segmenter = Segmenter.jieba.value  # what spaCy serialises: jieba's words
+        self.jieba_seg = load_segmenter(segmenter)
 
     def __call__(self, text: str) -> Doc:
-        words = [w for w in self.jieba_seg.cut(text, cut_all=False) if w]
+        words = self.jieba_seg.cut(text)
         if sum(map(len, words)) != len(text) or "".join(words) != text:
             words, spaces = get_words_and_spaces(words, text)  # never seen; spaCy's own way then
             return Doc(self.vocab, words=words, spaces=spaces)
@@ -53,8 +62,8 @@ class LinearJiebaTokenizer(ChineseTokenizer):
 
 
 @registry.tokenizers("gwr.ChineseJieba.v1")
-def create_tokenizer():
+def create_tokenizer(segmenter: str = "auto"):
     def factory(nlp):
-        return LinearJiebaTokenizer(nlp.vocab)
+        return LinearJiebaTokenizer(nlp.vocab, segmenter)
 
     return factory

@@ -1,0 +1,114 @@
+"""Speed work that must not change a thing: the compiled segmenter gives plain jieba's words, and
+each dictionary is loaded once."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import segmenter as seg
+from tests.conftest import ROOT
+
+CORPUS = ROOT / "corpus"
+REPORTS = sorted(p.stem for p in CORPUS.glob("*.txt"))
+
+needs_rjieba = pytest.mark.skipif(importlib.util.find_spec("rjieba") is None, reason="rjieba is not installed")
+
+
+@pytest.fixture(scope="module")
+def both():
+    return seg.load_segmenter("jieba"), seg.load_segmenter("rjieba")
+
+
+@needs_rjieba
+@pytest.mark.parametrize("report_id", REPORTS)
+def test_rjieba_gives_jiebas_words_on_every_report(both, report_id):
+    plain, compiled = both
+    text = (CORPUS / f"{report_id}.txt").read_text(encoding="utf-8")
+    assert compiled.cut(text) == plain.cut(text)
+
+
+#: Where jieba-rs and jieba part ways, one case each (jieba's words, read off plain jieba).
+DEPARTURES = [
+    ("Micro-LED产业", "hyphen inside a run of letters"),
+    ("“十四五”规划2021-2025年", "hyphen between numbers"),
+    ("5G-A网络和a_b.c", "marks jieba's HMM splits on"),
+    ("版本10.5.3发布", "two dots"),
+    ("生增增增社", "a repeated character: two HMM paths of equal probability"),
+    ("补链强链延链", "a slogan of repeated characters"),
+    ("㐀丽\uf900\U00020000鿖中国", "ideographs jieba does not count as Chinese"),
+    ("\r\n 中国 \u3000发展\t\t", "white space"),
+    ("AT&T和C++和B超", "dictionary words with marks"),
+]
+
+
+@needs_rjieba
+@pytest.mark.parametrize("text,why", DEPARTURES, ids=[w for _, w in DEPARTURES])
+def test_rjieba_follows_jieba_where_jieba_rs_departs(both, text, why):
+    plain, compiled = both
+    assert compiled.cut(text) == plain.cut(text)
+
+
+_ALPHABET = list("中国发展改革经济社会生产总值增长左右亿元万吨的和在补链强一城策") + list("aZ09+#&._%-") + [
+    " ", "\r\n", "\n", "，", "—", "㐀", "\u9fd6", "\uf900", "\U00020000", "〇", "\u3000", "１"]
+
+
+@needs_rjieba
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_ALPHABET), max_size=30).map("".join))
+def test_rjieba_gives_jiebas_words_on_any_text(text):
+    assert seg.load_segmenter("rjieba").cut(text) == seg.load_segmenter("jieba").cut(text)
+
+
+def test_verb_tags_are_jieba_posseg_tags():
+    import jieba.posseg
+
+    assert seg.verb_tags() == {w: t for w, t in jieba.posseg.dt.word_tag_tab.items() if t.startswith("v")}
+
+
+def test_auto_falls_back_to_plain_jieba(monkeypatch):
+    real = seg.importlib.util.find_spec
+    monkeypatch.delenv("GWR_SEGMENTER", raising=False)
+    monkeypatch.setattr(seg.importlib.util, "find_spec", lambda name, *a: None if name == "rjieba" else real(name, *a))
+    assert seg.resolve("auto") == "jieba"
+    monkeypatch.setenv("GWR_SEGMENTER", "rjieba")
+    assert seg.resolve("auto") == "rjieba"
+    with pytest.raises(seg.SegmenterError, match="unknown segmenter 'pkuseg'"):
+        seg.resolve("pkuseg")
+
+
+@needs_rjieba
+def test_both_pipelines_give_the_same_tokens_and_document(seed_text):
+    from pipeline.extraction import build_nlp
+
+    jieba_nlp, rjieba_nlp = build_nlp("jieba"), build_nlp("rjieba")
+    assert jieba_nlp.tokenizer.jieba_seg.name == "jieba" and rjieba_nlp.tokenizer.jieba_seg.name == "rjieba"
+    assert [(t.text, t.whitespace_) for t in rjieba_nlp.make_doc(seed_text)] == \
+        [(t.text, t.whitespace_) for t in jieba_nlp.make_doc(seed_text)]
+
+
+@needs_rjieba
+def test_each_dictionary_is_loaded_once(tmp_path):
+    """No global jieba.dt, no rjieba default instance: jieba's dictionary is read by gwr alone."""
+    code = (
+        "import sys, json\n"
+        "from pipeline.cli import main\n"
+        f"main(['extract', {str(CORPUS / 'zhengzhou-2025.txt')!r}, '-o', {str(tmp_path / 'x.json')!r}])\n"
+        "import jieba\n"
+        "print(json.dumps({'jieba_dt': jieba.dt.initialized, 'rjieba_default': 'rjieba' in sys.modules,"
+        " 'posseg': 'jieba.posseg' in sys.modules}))\n"
+        "import rjieba\n"  # the package still imports after gwr loaded its compiled module
+        "print(rjieba.cut('地区生产总值增长6%左右'))\n")
+    env = {**os.environ, "GWR_SEGMENTER": "rjieba"}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env,
+                          check=True)
+    state, words = proc.stdout.strip().splitlines()[-2:]
+    assert json.loads(state) == {"jieba_dt": False, "rjieba_default": False, "posseg": False}
+    assert words == "['地区', '生产总值', '增长', '6%', '左右']"
