@@ -388,6 +388,12 @@ def evaluate_paths(gold_path: str | Path, pred_path: str | Path) -> tuple[Scores
     golds = {}
     for path in _documents(gold_path):
         doc, text = load_document(path)
+        if doc.report.id in golds:
+            raise EvaluationError(f"{path} and {golds[doc.report.id][2]} are both gold for report "
+                                  f"{doc.report.id!r}: keep one")
+        if text is None:
+            raise EvaluationError(f"{path}: its source text {doc.report.source!r} was not found (looked in the "
+                                  f"working folder and beside the gold file); spans cannot be checked without it")
         golds[doc.report.id] = (doc, text, path)
     warnings: list[str] = []
     preds = {}
@@ -397,7 +403,10 @@ def evaluate_paths(gold_path: str | Path, pred_path: str | Path) -> tuple[Scores
             doc = validate_document(path.read_bytes(), None, str(path))
         except OSError as exc:
             raise EvaluationError(f"{path}: cannot read: {exc.strerror}") from None
-        preds[next(iter(golds)) if single else doc.report.id] = (doc, path)
+        key = next(iter(golds)) if single else doc.report.id
+        if key in preds:
+            raise EvaluationError(f"{path} and {preds[key][1]} are both predictions for report {key!r}: keep one")
+        preds[key] = (doc, path)
     scores = Scores()
     for doc_id, (gold, text, path) in golds.items():
         pred, pred_file = preds.pop(doc_id, (None, None))

@@ -8,6 +8,7 @@ the list of every error found.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
@@ -141,9 +142,15 @@ def match(gold: Sequence[Span], pred: Sequence[Span],
     decides whether a candidate may be kept (IoU bar, equal fields, ...).
     """
     order = sorted(range(len(pred)), key=lambda i: pred[i][0])
+    starts = [pred[i][0] for i in order]
+    longest = max((p[1] - p[0] for p in pred), default=0)
     candidates = []
     for gi, g in enumerate(gold):
-        for pi in order:
+        # only predictions that start within `longest` before the gold span can reach into it: the scan
+        # is near-linear for spans of bounded length (index by position)
+        first = bisect.bisect_left(starts, g[0] - longest)
+        for k in range(first, len(order)):
+            pi = order[k]
             p = pred[pi]
             if p[0] >= g[1] and not (p == g):
                 break

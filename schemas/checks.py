@@ -134,12 +134,29 @@ def _quantity_flags(loc: str, q, v2: bool) -> list[str]:
     return errors
 
 
+def _parent_cycles(doc: Document) -> list[str]:
+    """A section that is its own parent or ancestor (s3 -> s3, s1 -> s4 -> s1)."""
+    parent = {s.id: s.parent for s in doc.sections}
+    errors = []
+    for i, s in enumerate(doc.sections):
+        path, cur = [s.id], s.parent
+        while cur is not None and cur in parent:
+            path.append(cur)
+            if cur in path[:-1]:
+                errors.append(f"sections[{i}].parent: {s.id!r} is its own parent" if len(path) == 2 else
+                              f"sections[{i}].parent: a cycle of parents: {' -> '.join(path)}")
+                break
+            cur = parent[cur]
+    return errors
+
+
 def _reference_errors(doc: Document) -> list[str]:
     section_ids = [s.id for s in doc.sections]
     known_sections = set(section_ids)
     errors = _duplicate_ids("sections", section_ids)
     errors += [f"sections[{i}].parent: no section {s.parent!r}" for i, s in enumerate(doc.sections)
                if s.parent is not None and s.parent not in known_sections]
+    errors += _parent_cycles(doc)
     errors += _duplicate_ids("commitments", [c.id for c in doc.commitments])
     known = indicator_ids()
     for i, c in enumerate(doc.commitments):
@@ -160,6 +177,8 @@ def validate_document(data: dict | str | bytes, text: str | None = None, source:
     """Parse and check a document; raise SchemaError listing every problem."""
     try:
         doc = Document.model_validate_json(data) if isinstance(data, (str, bytes)) else Document.model_validate(data)
+    except RecursionError:
+        raise SchemaError(["<document>: nested too deeply to be a gwr document"], source) from None
     except ValidationError as exc:
         raise SchemaError(_pydantic_messages(exc), source) from None
     except GwrError as exc:  # a normaliser refused a value
@@ -194,6 +213,8 @@ def load_document(path: str | Path, text: str | None = None) -> tuple[Document, 
         data = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SchemaError([f"<file>: not JSON: {exc}"], str(path)) from None
+    except RecursionError:
+        raise SchemaError(["<file>: JSON nested too deeply to be a gwr document"], str(path)) from None
     if text is None and isinstance(data, dict) and isinstance(data.get("report"), dict):
         src = find_source(path, str(data["report"].get("source", "")))
         if src is not None:

@@ -24,6 +24,7 @@ import math
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -47,10 +48,10 @@ def _number_out(v: float | None) -> float | int | None:
     return v
 
 
-def _span_in(v: Any) -> Any:
-    if isinstance(v, (list, tuple)) and len(v) == 2 and all(isinstance(x, int) for x in v):
-        if v[0] < 0 or v[1] < v[0]:
-            raise ValueError(f"span {list(v)} is not [start, end) with 0 <= start <= end")
+def _span_out(v: tuple[int, int]) -> tuple[int, int]:
+    """Checked after parsing, so that a span given as floats ([-1.0, 5.0]) is checked too."""
+    if v[0] < 0 or v[1] < v[0]:
+        raise ValueError(f"span {list(v)} is not [start, end) with 0 <= start <= end")
     return v
 
 
@@ -61,10 +62,10 @@ def _period_in(v: Any) -> Any:
     return v
 
 
-Span = Annotated[tuple[int, int], BeforeValidator(_span_in)]
+Span = Annotated[tuple[int, int], AfterValidator(_span_out)]
 Period = Annotated[tuple[Annotated[int, Field(ge=1949, le=2100)], Annotated[int, Field(ge=1949, le=2100)]],
                    BeforeValidator(_period_in)]
-Number = Annotated[float, PlainSerializer(_number_out, return_type=Any)]
+Number = Annotated[float, Field(allow_inf_nan=False), PlainSerializer(_number_out, return_type=Any)]
 Level = Literal["national", "province", "city", "county"]
 Role = Literal["review", "targets", "tasks", "other"]
 Comparator = Literal["eq", "ge", "gt", "approx", "le", "lt", "range"]

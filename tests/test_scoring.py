@@ -275,3 +275,53 @@ def test_v1_gold_leaves_the_v2_fields_out(example_gold, example_text, example2_g
     assert "outcomes" not in scores.counters
     t = scores.counters["indicator_targets"]
     assert (t.tp, t.fp, t.fn) == (4, 0, 0)
+
+
+# -- hostile gold and prediction files: typed errors, never a traceback (issue 15) -----------------------
+HOSTILE = [
+    (lambda d: d["commitments"][0]["quantities"][0].update(value=float("nan")),
+     "commitments[0].quantities[0].value: Input should be a finite number"),
+    (lambda d: d["commitments"][0]["quantities"][0].update(base_value=float("inf")),
+     "commitments[0].quantities[0].base_value: Input should be a finite number"),
+    (lambda d: d["commitments"][0].update(span=[-1.0, 5.0]),
+     "commitments[0].span: span [-1, 5] is not [start, end) with 0 <= start <= end"),
+    (lambda d: d["sections"][0].update(parent="s1"), "sections[0].parent: 's1' is its own parent"),
+    (lambda d: (d["sections"][0].update(parent="s4"), d["sections"][3].update(parent="s1")),
+     "sections[0].parent: a cycle of parents: s1 -> s4 -> s1"),
+]
+
+
+@pytest.mark.parametrize("edit,message", HOSTILE, ids=[m.split(":")[0] + f"-{i}" for i, (_, m) in enumerate(HOSTILE)])
+def test_hostile_documents_are_refused_with_a_located_message(example2_gold, example2_text, edit, message):
+    from schemas import SchemaError
+
+    data = copy.deepcopy(example2_gold)
+    edit(data)
+    with pytest.raises(SchemaError) as info:
+        validate_document(data, example2_text)
+    assert message in info.value.errors
+
+
+def test_deeply_nested_json_is_a_schema_error(tmp_path, capsys):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert main(["eval", str(path), str(path)]) == 4
+    assert "nested too deeply" in capsys.readouterr().err
+
+
+def test_eval_refuses_to_run_without_the_source_text(tmp_path, example2_gold, capsys):
+    gold = copy.deepcopy(example2_gold)
+    gold["report"]["source"] = "nowhere/report.txt"
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    assert main(["eval", str(path), str(path)]) == 3
+    assert "its source text 'nowhere/report.txt' was not found" in capsys.readouterr().err
+
+
+def test_two_gold_files_for_one_report_are_an_error(tmp_path, capsys):
+    folder = tmp_path / "gold"
+    folder.mkdir()
+    for name in ("a.json", "b.json"):
+        (folder / name).write_bytes((ROOT / "gold" / "zhengzhou-2025.json").read_bytes())
+    assert main(["eval", str(folder), str(folder)]) == 3
+    assert "are both gold for report 'zhengzhou-2025': keep one" in capsys.readouterr().err
