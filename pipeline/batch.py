@@ -11,6 +11,7 @@ same folder, or a failure (`failures.jsonl`, with the error's type and message).
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -28,7 +29,7 @@ from .collect import Inventory, collect, file_sha256, list_files
 from .corpus import guessed_notes
 from .inputs import DEFAULT_MAX_BYTES, ReportText, read_report
 from .rows import Columns
-from .tables import write_tables
+from .tables import ROWS, TableSink, finish_tables, flatten_all
 
 
 @dataclass
@@ -75,10 +76,11 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
     """
     from .extraction import extract
 
+    worker_ready()
     docs_dir, texts_dir = Path(outdir) / "docs", Path(outdir) / "texts"
-    out: dict[str, list] = {k: [] for k in ("id", "status", "error_type", "error", "chars")}
+    out: dict[str, list] = {k: [] for k in ("id", "status", "error_type", "error", "chars", *ROWS.names)}
     for i, path in enumerate(batch["path"]):
-        doc_id, error_type, error, chars = batch["id"][i], None, None, 0
+        doc_id, error_type, error, chars, rows = batch["id"][i], None, None, 0, {}
         try:
             if batch["error_type"][i]:  # failed while the inputs were listed (unsupported type, bad table row)
                 raise _ListedFailure(batch["error_type"][i], batch["error"][i])
@@ -96,7 +98,9 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
             doc = extract(report.text, year=batch["year"][i], place=batch["place"][i], level=batch["level"][i],
                           province=batch["province"][i], report_id=doc_id, source=source,
                           encoding=report.encoding, input_sha256=report.sha256, notes=notes)
-            _write_atomic(docs_dir / f"{doc_id}.json", doc.to_json(indent=None) + "\n")
+            text = doc.to_json(indent=None)
+            _write_atomic(docs_dir / f"{doc_id}.json", text + "\n")
+            rows = flatten_all(json.loads(text))  # the tables' rows, here in the worker
         except _ListedFailure as exc:
             error_type, error = exc.args
         except (GwrError, ValueError, TypeError, RecursionError, MemoryError, OSError) as exc:
@@ -105,9 +109,30 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
         for key, value in (("id", doc_id), ("status", "failed" if error_type else "written"),
                            ("error_type", error_type), ("error", error), ("chars", chars)):
             out[key].append(value)
+        for name in ROWS.names:
+            out[name].append(rows.get(name, []))
         if counter is not None:
             counter.add(chars)
     return out
+
+
+def worker_ready() -> None:
+    """Build the pipeline in this process (once) and freeze what it holds out of garbage collection.
+
+    spaCy's vocabulary, the lexicons and the segmenter live as long as the
+    process: `gc.freeze()` spares every later collection from walking them
+    (and, in forked workers, from touching their pages).
+    """
+    global _READY
+    if _READY != os.getpid():
+        from .extraction import build_nlp
+
+        build_nlp()
+        gc.freeze()
+        _READY = os.getpid()
+
+
+_READY = 0
 
 
 class _ListedFailure(Exception):
@@ -152,12 +177,11 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, workers: int = 1
     paths = dict(zip(corpus["id"], corpus["path"]))
     start = time.perf_counter()
     cache = outdir / ".gwr-cache"
+    mapped = None
     if todo:
-        from .extraction import build_nlp
-
-        build_nlp()  # load once here: forked workers share it
+        worker_ready()  # load once here: forked workers share it
         mapped = _map(corpus.select(todo), outdir, workers, batch_size, max_bytes, progress, cache)
-        for row in mapped:
+        for row in mapped.select_columns(["id", "status", "error_type", "error", "chars"]):
             result.characters += row["chars"]
             if row["status"] == "failed":
                 result.failed += 1
@@ -165,13 +189,35 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, workers: int = 1
                                         "error_type": row["error_type"], "error": row["error"]})
             else:
                 result.written += 1
-        del mapped
     result.seconds = time.perf_counter() - start
-    shutil.rmtree(cache, ignore_errors=True)
     _write_failures(outdir / "failures.jsonl", result.failures)
-    write_tables(outdir, [docs_dir / f"{doc_id}.json" for doc_id in corpus["id"]], csv=csv,
-                 save_dataset=save_dataset)
+    _write_tables(outdir, list(corpus["id"]), todo, mapped, csv, save_dataset)
+    del mapped
+    shutil.rmtree(cache, ignore_errors=True)
     return result
+
+
+def _write_tables(outdir: Path, ids: list[str], todo: list[int], mapped: datasets.Dataset | None, csv: bool,
+                  save_dataset: bool) -> None:
+    """The tables in corpus order: the workers' rows of the documents done now (Arrow, read from the
+    map's cache file), the rows of documents left unchanged read back from their JSON."""
+    table = mapped.select_columns(list(ROWS.names)).data.table if mapped is not None else None
+    done = {i: k for k, i in enumerate(todo)}
+    with TableSink(outdir, csv) as sink:
+        i = 0
+        while i < len(ids):
+            if i in done:  # a run of documents done now: one slice of the workers' rows
+                j = i
+                while j + 1 < len(ids) and j + 1 in done:
+                    j += 1
+                sink.add_arrow(table.slice(done[i], j - i + 1))
+            else:
+                j = i
+                while j + 1 < len(ids) and j + 1 not in done:
+                    j += 1
+                sink.add_docs([outdir / "docs" / f"{doc_id}.json" for doc_id in ids[i:j + 1]])
+            i = j + 1
+    finish_tables(outdir, save_dataset)
 
 
 def _write_failures(path: Path, failures: list[dict]) -> None:
@@ -206,7 +252,7 @@ def _map(corpus: datasets.Dataset, outdir: Path, workers: int, batch_size: int, 
             features=datasets.Features({
                 "id": datasets.Value("string"), "status": datasets.Value("string"),
                 "error_type": datasets.Value("string"), "error": datasets.Value("string"),
-                "chars": datasets.Value("int64")}),
+                "chars": datasets.Value("int64"), **datasets.Features.from_arrow_schema(ROWS)}),
         )
     finally:
         if bar:

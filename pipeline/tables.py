@@ -1,7 +1,9 @@
 """Flat tables of a batch run: one row per commitment, per quantity, per outcome quantity, typed.
 
-Documents are read one at a time and the tables written in row groups, so
-memory does not grow with the size of the corpus.
+A batch's workers flatten their own documents and hand the rows back in
+Arrow (`ROWS`); documents left unchanged by a resumed run are read back one
+at a time. The tables are written in row groups, so memory does not grow
+with the size of the corpus.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
@@ -141,9 +144,14 @@ def read_docs(paths: Iterable[Path]) -> Iterator[dict]:
             yield json.loads(path.read_text(encoding="utf-8"))
 
 
+#: What a batch worker hands back with each document: its rows of every table (so the main process
+#: writes the tables without reading the documents again).
+ROWS = pa.schema([(name, pa.list_(pa.struct(list(schema)))) for name, schema in SCHEMAS.items()])
+
+
 class _TableWriter:
     def __init__(self, outdir: Path, name: str, schema: pa.Schema, csv: bool):
-        self.schema, self.rows = schema, []
+        self.schema, self.rows, self.written = schema, [], False
         self.parquet = pq.ParquetWriter(outdir / f"{name}.parquet", schema)
         self.csv = pa_csv.CSVWriter(outdir / f"{name}.csv", schema) if csv else None
 
@@ -152,30 +160,69 @@ class _TableWriter:
         if len(self.rows) >= ROW_GROUP:
             self.flush()
 
+    def add_arrow(self, rows: pa.Array | pa.ChunkedArray) -> None:
+        """Rows already in Arrow (a list column of ROWS): written as they are, in row groups."""
+        self.flush()
+        flat = pc.list_flatten(rows)
+        chunks = flat.chunks if isinstance(flat, pa.ChunkedArray) else [flat]
+        for chunk in chunks:
+            for lo in range(0, len(chunk), ROW_GROUP):
+                self._write(pa.Table.from_struct_array(chunk.slice(lo, ROW_GROUP)).cast(self.schema))
+
     def flush(self) -> None:
-        table = pa.Table.from_pylist(self.rows, schema=self.schema)
+        if self.rows:
+            self._write(pa.Table.from_pylist(self.rows, schema=self.schema))
+        self.rows = []
+
+    def _write(self, table: pa.Table) -> None:
+        self.written = True
         self.parquet.write_table(table)
         if self.csv:
             self.csv.write_table(table)
-        self.rows = []
 
     def close(self) -> None:
         self.flush()
+        if not self.written:  # an empty table still has its columns (and a csv header)
+            self._write(pa.Table.from_pylist([], schema=self.schema))
         self.parquet.close()
         if self.csv:
             self.csv.close()
 
 
-def write_tables(outdir: Path, doc_paths: Iterable[Path], csv: bool = False, save_dataset: bool = False) -> None:
-    """commitments.parquet and quantities.parquet (and .csv) from the documents, plus a dataset card."""
-    writers = {name: _TableWriter(outdir, name, schema, csv) for name, schema in SCHEMAS.items()}
-    try:
+class TableSink:
+    """The batch's tables (commitments, quantities, outcomes: parquet, and csv when asked), written as
+    rows arrive: from the workers (`add_rows`, `add_arrow`) or from documents on disk (`add_docs`)."""
+
+    def __init__(self, outdir: Path, csv: bool = False):
+        self.outdir = Path(outdir)
+        self.writers = {name: _TableWriter(self.outdir, name, schema, csv) for name, schema in SCHEMAS.items()}
+
+    def add_rows(self, rows: dict[str, list[dict]]) -> None:
+        for name, table_rows in rows.items():
+            self.writers[name].add(table_rows)
+
+    def add_arrow(self, table: pa.Table) -> None:
+        """Rows of several documents, as the list columns of ROWS."""
+        for name, writer in self.writers.items():
+            writer.add_arrow(table.column(name))
+
+    def add_docs(self, doc_paths: Iterable[Path]) -> None:
         for doc in read_docs(doc_paths):
-            for name, rows in flatten_all(doc).items():
-                writers[name].add(rows)
-    finally:
-        for w in writers.values():
+            self.add_rows(flatten_all(doc))
+
+    def close(self) -> None:
+        for w in self.writers.values():
             w.close()
+
+    def __enter__(self) -> "TableSink":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def finish_tables(outdir: Path, save_dataset: bool = False) -> None:
+    """The dataset card beside the tables, and the tables as a saved Hugging Face dataset when asked."""
     (outdir / "README.md").write_text(dataset_card(), encoding="utf-8")
     if save_dataset:
         import datasets
@@ -183,6 +230,13 @@ def write_tables(outdir: Path, doc_paths: Iterable[Path], csv: bool = False, sav
         datasets.DatasetDict({
             name: datasets.Dataset.from_parquet(str(outdir / f"{name}.parquet"))
             for name in SCHEMAS}).save_to_disk(str(outdir / "hf_dataset"))
+
+
+def write_tables(outdir: Path, doc_paths: Iterable[Path], csv: bool = False, save_dataset: bool = False) -> None:
+    """The tables (and .csv) from documents on disk, plus a dataset card."""
+    with TableSink(outdir, csv) as sink:
+        sink.add_docs(doc_paths)
+    finish_tables(outdir, save_dataset)
 
 
 def data_dictionary(name: str) -> str:
