@@ -19,6 +19,7 @@ _TITLE_WORDS = regex.compile(r"政\s*府\s*工\s*作\s*报\s*告")
 _DASH = regex.compile(r"\s*[—－─]{1,2}")
 _CAPTION_MAX = 30
 _BROKEN = regex.compile(r"(?:[，、；“‘（(《—]|“[^”]*|（[^）]*)$")  # a heading line that stops mid-phrase
+_OPEN_NAME = regex.compile(r"(?:[和与及的”]|[0-9]年)$")  # a part name that goes on: `一、2025年和“十四五”`
 _GOES_ON = regex.compile(r"[是为：:，,]")  # the rest of a sentence whose first words stood alone
 
 
@@ -182,10 +183,11 @@ def _join(text: str, lines: list[tuple[Line, bool]]) -> list[Paragraph]:
         blank_between = pieces and not text[pieces[-1][1]:line.start].strip()
         numbered = bool(heading_style(line.content) or bare_numbering(line.content))
         if blank_between and ((joins == "prose" and not heading) or (joins == "heading" and not numbered)
+                              or (joins == "title" and not numbered and short_keyword_line(line.content))
                               or (joins == "sentence" and _GOES_ON.match(line.content))):
             pieces.append((line.start, line.end))  # only white space between: a layout break
             c = line.content
-            if joins == "heading" and "。" not in c:  # the heading's rest: whole unless broken again
+            if joins in ("heading", "title") and "。" not in c:  # the heading's rest: whole unless broken again
                 joins = "heading" if _BROKEN.search(c) else None
             else:
                 joins = None if _COMPLETE.search(c) else "prose"
@@ -207,6 +209,8 @@ def _continues(line: Line, heading: bool, numbered: bool) -> str | None:
         return "heading"
     if "。" in c:
         return None if _COMPLETE.search(c) else "prose"
+    if numbered and _OPEN_NAME.search(c) and not any(p.search(c) for _, p in lexicon().section_roles):
+        return "title"  # `一、2025年和“十四五”` / `工作回顾`: a part name on the next line ends it
     if not numbered and not line.markup:
         return "sentence"
     return None

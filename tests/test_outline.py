@@ -143,6 +143,12 @@ LAYOUTS = {
     "a heading broken over two lines": (
         "三、2026年重点工作\n（二）推动科技创新，\n加快建设创新型省份\n推动科技创新。\n",
         [(1, "tasks", "三、2026年重点工作"), (2, "tasks", "（二）推动科技创新，\n加快建设创新型省份")]),
+    "a part name broken before its role words": (
+        "一、2025年和“十四五”\n工作回顾\n过去一年，地区生产总值增长5%。\n",
+        [(1, "review", "一、2025年和“十四五”\n工作回顾")]),
+    "a whole slogan heading followed by 主要预期目标 is two headings": (
+        "二、坚定信心\n主要预期目标\n地区生产总值增长5%左右。\n",
+        [(1, "tasks", "二、坚定信心"), (2, "targets", "主要预期目标")]),
     "a numbering alone on its line, the title on the next": (
         "一、2025年工作回顾\n（一）\n经济发展进中向好\n全省生产总值增长5%。\n（二）\n三新产业增势强劲。产值增长45%。\n",
         [(1, "review", "一、2025年工作回顾"), (2, "review", "（一）\n经济发展进中向好"),
