@@ -106,17 +106,16 @@ def analyse_layout(a: Analysis, doc=None) -> None:
 
 
 def _near_chrome(lines: list[Line], kinds: list[str | None], title_line: int) -> None:
-    """Short lines in a run of web-page furniture (`>` `云南要闻`, `【字体：` `大` `中` `小` `】`) are chrome."""
-    changed = True
-    while changed:
-        changed = False
-        for i, line in enumerate(lines):
-            if kinds[i] or i == title_line:
-                continue
-            beside = [kinds[j] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
-            if "chrome" in beside and _noise_kind(line.content, ("near",)) == "chrome":
+    """Short lines in a run of web-page furniture (`>` `云南要闻`, `【字体：` `大` `中` `小` `】`) are chrome.
+
+    A run grows from a chrome line forwards, then backwards: linear in the number of lines."""
+    order = list(range(len(lines)))
+    for indices, step in ((order, -1), (order[::-1], 1)):
+        for i in indices:
+            j = i + step
+            if (kinds[i] is None and i != title_line and 0 <= j < len(lines) and kinds[j] == "chrome"
+                    and _noise_kind(lines[i].content, ("near",)) == "chrome"):
                 kinds[i] = "chrome"
-                changed = True
 
 
 _HEADER_YEAR = regex.compile(r"^((?:19|20)[0-9]{2})年?$|((?:19|20)[0-9]{2})年")

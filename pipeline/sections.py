@@ -217,7 +217,7 @@ def _subheads(a: Analysis, found: list[tuple[Paragraph, Heading]]) -> list[tuple
             continue
         if style == "shi" and [h.ordinal for _, _, h in items] != list(range(1, len(items) + 1)):
             continue
-        indices = [i for i, _, _ in items]
+        indices = {i for i, _, _ in items}
         followed = all(j + 1 < len(a.paragraphs) and id(a.paragraphs[j + 1]) not in heading_at
                        and j + 1 not in indices for j in indices)
         if followed:
