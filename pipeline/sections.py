@@ -215,7 +215,7 @@ def _subheads(a: Analysis, found: list[tuple[Paragraph, Heading]]) -> list[tuple
     for (_, style), items in groups.items():
         if len(items) < 2:
             continue
-        if style == "shi" and [h.ordinal for _, _, h in items] != list(range(1, len(items) + 1)):
+        if style == "shi" and not _counts_up([h.ordinal for _, _, h in items]):
             continue
         indices = {i for i, _, _ in items}
         followed = all(j + 1 < len(a.paragraphs) and id(a.paragraphs[j + 1]) not in heading_at
@@ -223,6 +223,19 @@ def _subheads(a: Analysis, found: list[tuple[Paragraph, Heading]]) -> list[tuple
         if followed:
             out.extend((p, h) for _, p, h in items)
     return out
+
+
+def _counts_up(ordinals: list[int | None]) -> bool:
+    """一是, 二是, 三是 (and again 一是, 二是 for a second series): runs of two or more from 1 up."""
+    runs: list[int] = []
+    for n in ordinals:
+        if n == 1:
+            runs.append(1)
+        elif runs and n == runs[-1] + 1:
+            runs[-1] = n
+        else:
+            return False
+    return bool(runs) and min(runs) >= 2
 
 
 def analyse_sections(a: Analysis, doc=None) -> None:
