@@ -37,6 +37,7 @@ from .inputs import InputError
 #: they travel with the character next to them when a line is wrapped.
 _OPENING = "“‘（(《〈【「『〔[{"
 _CLOSING = "，。、；：！？）)》〉】」』〕]}”’%％‰…·,.;:!?"
+_QUOTES = "“”‘’\"'"
 _WORD = regex.compile(r"[A-Za-z0-9０-９.,%‰+\-/]+")
 _SENTENCE_END = "。！？；：!?;:"
 _RADICALS = regex.compile(r"[\u2e80-\u2fdf]")
@@ -122,8 +123,8 @@ def _page_lines(page, page_no: int) -> list[_Line]:
                 if current:
                     lines.append(current)
                 current = []
-            elif ch != "\x00":
-                current.append((ch, textpage.get_charbox(i, loose=True)))
+            elif ch != "\x00":  # PDFium reads a hyphen that ends a line as U+FFFE
+                current.append(("-" if ch == "\ufffe" else ch, textpage.get_charbox(i, loose=True)))
         if current:
             lines.append(current)
         return [line for chars in lines if (line := _line(page_no, chars)) is not None]
@@ -143,16 +144,20 @@ def _line(page_no: int, chars: list) -> _Line | None:
 
 
 def _head(inked: list) -> float:
-    """Right edge of the first piece of a line that a line break cannot split."""
+    """Right edge of the first piece of a line that a line break cannot split: a character or a
+    number with the punctuation that clings to it, and on through quotation marks, which a line
+    may not be broken next to (理“1+2+N”试点 breaks before 理)."""
     text = "".join(c for c, _ in inked)
     i = 0
-    while i < len(text) and text[i] in _OPENING:
-        i += 1
-    m = _WORD.match(text, i)
-    i = m.end() if m else i + 1
-    while i < len(text) and text[i] in _CLOSING:
-        i += 1
-    return inked[min(i, len(inked)) - 1][1][2]
+    while True:
+        while i < len(text) and text[i] in _OPENING:
+            i += 1
+        m = _WORD.match(text, i)
+        i = m.end() if m else i + 1
+        while i < len(text) and text[i] in _CLOSING:
+            i += 1
+        if i >= len(text) or not (text[i] in _QUOTES or text[i - 1] in _QUOTES):
+            return inked[min(i, len(inked)) - 1][1][2]
 
 
 def _key(line: _Line) -> str:
@@ -190,12 +195,23 @@ def _margins(pages: list[list[_Line]], em: float) -> list[tuple[float, float]]:
     the document stay within, from there (lines of Chinese are not justified: digits and
     punctuation leave their right ends ragged, and a few overhang).
     """
-    lefts = [min((x.x0 for x in p if len(x.text) >= 4), default=None) for p in pages]
+    lefts = [_left(p) for p in pages]
     doc_left = statistics.median([l for l in lefts if l is not None] or [0.0])
     lefts = [doc_left if l is None or (len(p) < 10 and l - doc_left > 0.8 * em) else l for p, l in zip(pages, lefts)]
     widths = sorted(x.x1 - left for p, left in zip(pages, lefts) for x in p if len(x.text) >= 10)
     width = widths[int(0.9 * (len(widths) - 1))] if widths else 0.0
     return [(left, left + width) for left in lefts]
+
+
+def _left(page: list[_Line]) -> float | None:
+    """Where the page's lines start: the leftmost start that several lines share (a lone line
+    further left, such as a print header, is not the margin)."""
+    starts = sorted(x.x0 for x in page if len(x.text) >= 4)
+    need = max(2, len(starts) // 10)
+    for i, x0 in enumerate(starts):
+        if sum(1 for y in starts[i:i + need] if y - x0 <= 1.5) >= need:
+            return x0
+    return starts[0] if starts else None
 
 
 def _em(pages: list[list[_Line]]) -> float:
@@ -209,15 +225,17 @@ def _join(pages: list[list[_Line]]) -> list[str]:
     styles = lexicon().heading_styles
     em = _em(pages)
     margins = _margins(pages, em)
-    indented = _indents_paragraphs(pages, margins, em)
+    marked = _indents_paragraphs(pages, margins, em)
     gaps = [prev.bottom - line.top for page in pages for prev, line in zip(page, page[1:])]
-    spaced = statistics.median(gaps) + 0.6 * em if gaps else float("inf")
+    spaced = statistics.median(gaps) + 0.3 * em if gaps else float("inf")
+    wide = sum(g > spaced for g in gaps)
+    marked = marked or (wide >= 3 and wide >= 0.05 * len(gaps))  # or by space between them
     lines: list[str] = []
     prev: _Line | None = None
     for page, (left, _right) in zip(pages, margins):
         for line in page:
             if prev is not None and _wrapped(prev, margins[prev.page][1], line, left, em) and not (
-                    prev.page == line.page and prev.bottom - line.top > spaced) and (indented or not (
+                    prev.page == line.page and prev.bottom - line.top > spaced) and (marked or not (
                     prev.text[-1] in _SENTENCE_END and any(s.pattern.match(line.text) for s in styles))):
                 lines[-1] += (" " if _latin(prev.text[-1]) and _latin(line.text[0]) else "") + line.text
             else:

@@ -28,6 +28,7 @@ from tests.conftest import ROOT
 
 CORPUS = ROOT / "corpus"
 DOCUMENTS = CORPUS / "documents"
+DATA = ROOT / "tests" / "data" / "inputs"
 TWINS = {"city-dongying-2024.docx": "city-dongying-2024.txt", "city-xuzhou-2024.docx": "city-xuzhou-2024.txt",
          "city-yichang-2024.docx": "city-yichang-2024.txt", "city-xiamen-2024.pdf": "city-xiamen-2024.txt"}
 #: Being labelled for first-reading scores: the CSV of the corpus leaves them out.
@@ -233,6 +234,15 @@ def test_pdf_without_paragraph_marks_has_the_same_commitments(tmp_path, dongying
     text = read_report(make_pdf(tmp_path / "r.pdf", dongying.splitlines(), indent=0)).text
     a, b = extract(text, year=2024, level="city"), extract(dongying, year=2024, level="city")
     assert [c[0] for c in commitments(a)] == [c[0] for c in commitments(b)] and targets(a) == targets(b)
+
+
+def test_pdf_printed_by_a_browser():
+    """Five paragraphs of the Guilin, Yinchuan, Xiamen and Dongying reports printed by headless
+    Chromium with its print header (date, title) and footer (address, 1/1), paragraphs spaced,
+    not indented: lines wrapped before a quoted number (理“1+2+N”), after a hyphen (汀溪-翔安)
+    and before an inline enumeration ((3)实施) are joined again."""
+    report = read_report(DATA / "chromium-print.pdf")
+    assert report.text == (DATA / "chromium-print.txt").read_text(encoding="utf-8")
 
 
 def test_scanned_pdf_is_a_typed_error(tmp_path):
