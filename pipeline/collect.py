@@ -27,7 +27,7 @@ from schemas import GwrError
 from .corpus import meta_for, read_metadata
 from .inputs import DEFAULT_MAX_BYTES, InputError
 from .readers import kind_of
-from .rows import Columns, _column_names, _norm, is_hf_dataset, read_rows
+from .rows import Columns, column_names, norm_column, is_hf_dataset, read_rows
 
 _SAFE_ID = regex.compile(r"[^\w.\-]+")
 _DOC_FILE = regex.compile(r"^(?:readme|license|licence|copying|notice|changelog|changes|authors)(?:[._\-].*)?$",
@@ -111,8 +111,8 @@ def _is_file_index(path: Path) -> bool:
     except OSError:
         return False
     first = head.decode("utf-8", errors="replace").lstrip("\ufeff").split("\n", 1)[0]
-    names = {_norm(c) for c in first.replace("\r", "").split("\t" if path.suffix.lower() == ".tsv" else ",")}
-    return "file" in names and not names & set(_column_names()["text"])
+    names = {norm_column(c) for c in first.replace("\r", "").split("\t" if path.suffix.lower() == ".tsv" else ",")}
+    return "file" in names and not names & set(column_names()["text"])
 
 
 def collect(inputs: Iterable[str | Path], metadata: str | Path | None = None, columns: Columns = Columns(),

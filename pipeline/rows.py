@@ -69,10 +69,11 @@ class TableRow:
 
 
 @functools.cache
-def _column_names() -> dict[str, tuple[str, ...]]:
+def column_names() -> dict[str, tuple[str, ...]]:
+    """Field -> the column names that stand for it (`report_columns.tsv`), normalised."""
     names: dict[str, list[str]] = {}
     for fld, name in read_tsv("report_columns.tsv", 2, package="pipeline"):
-        names.setdefault(fld, []).append(_norm(name))
+        names.setdefault(fld, []).append(norm_column(name))
     return {k: tuple(v) for k, v in names.items()}
 
 
@@ -81,7 +82,8 @@ def _levels() -> dict[str, str]:
     return {value.lower(): level for value, level in read_tsv("level_names.tsv", 2, package="pipeline")}
 
 
-def _norm(name: str) -> str:
+def norm_column(name: str) -> str:
+    """A column name as compared: case, surrounding spaces and `_`/`-`/space differences aside."""
     return regex.sub(r"[\s_\-]+", "_", str(name).strip().lower())
 
 
@@ -108,22 +110,22 @@ def _resolve(path: Path, header: list[str], columns: Columns) -> dict[str, str]:
     """Field -> column of the table, for the fields it has."""
     by_norm: dict[str, str] = {}
     for name in header:
-        by_norm.setdefault(_norm(name), name)
+        by_norm.setdefault(norm_column(name), name)
     found = {}
     for fld in (*FIELDS, "title"):
         asked = getattr(columns, fld, None)
         if asked is not None:
-            if asked not in header and _norm(asked) not in by_norm:
+            if asked not in header and norm_column(asked) not in by_norm:
                 raise TableInputError(f"{path}: no column {asked!r} (--{fld}-column); the columns are "
                                       f"{', '.join(map(repr, header))}")
-            found[fld] = asked if asked in header else by_norm[_norm(asked)]
+            found[fld] = asked if asked in header else by_norm[norm_column(asked)]
             continue
-        for name in _column_names().get(fld, ()):
+        for name in column_names().get(fld, ()):
             if name in by_norm:
                 found[fld] = by_norm[name]
                 break
     if "text" not in found:
-        known = ", ".join(_column_names()["text"][:6])
+        known = ", ".join(column_names()["text"][:6])
         raise TableInputError(f"{path}: no column of report texts (looked for {known}, …) among "
                               f"{', '.join(map(repr, header)) or 'no columns'}: name it with --text-column")
     return found
@@ -225,6 +227,9 @@ def _records(path: Path) -> tuple[str, list[str], Records]:
     if suffix == ".json":
         return _json(path, text, encoding)
     delimiter = "\t" if suffix in (".tsv", ".tab") else ","
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    if delimiter not in first:  # a .csv written with tabs or semicolons (as Excel does in some locales)
+        delimiter = next((d for d in ("\t", ";", ",") if d in first), delimiter)
     return (f"{'tsv' if delimiter == chr(9) else 'csv'} ({encoding})", *_delimited(text, delimiter))
 
 

@@ -316,9 +316,9 @@ ROWS = [
 
 def _write_table(path: Path, fmt: str, rows: list[dict]) -> Path:
     names = list(rows[0])
-    if fmt in ("csv", "csv-gbk", "csv-bom", "tsv"):
+    if fmt in ("csv", "csv-gbk", "csv-bom", "csv-semicolon", "tsv"):
         buf = io.StringIO()
-        w = csv.writer(buf, delimiter="\t" if fmt == "tsv" else ",")
+        w = csv.writer(buf, delimiter="\t" if fmt == "tsv" else ";" if fmt == "csv-semicolon" else ",")
         w.writerow(names)
         for r in rows:
             w.writerow(["" if r[k] is None else r[k] for k in names])
@@ -350,7 +350,8 @@ def _write_table(path: Path, fmt: str, rows: list[dict]) -> Path:
     return path
 
 
-TABLE_FORMATS = {"csv": "reports.csv", "csv-gbk": "reports.csv", "csv-bom": "reports.csv", "tsv": "reports.tsv",
+TABLE_FORMATS = {"csv": "reports.csv", "csv-gbk": "reports.csv", "csv-bom": "reports.csv",
+                 "csv-semicolon": "reports.csv", "tsv": "reports.tsv",
                  "jsonl": "reports.jsonl", "json": "reports.json", "parquet": "reports.parquet",
                  "xlsx": "reports.xlsx", "hf": "reports", "hf-dict": "reports"}
 
