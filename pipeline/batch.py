@@ -19,9 +19,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import datasets
+import pyarrow as pa
 
 from schemas import GwrError
 
@@ -160,10 +161,15 @@ def _write_atomic(path: Path, data: str) -> None:
 def run_batch(inputs: Iterable[str | Path], outdir: str | Path, workers: int = 1, metadata: str | None = None,
               csv: bool = False, batch_size: int = 4, max_bytes: int = DEFAULT_MAX_BYTES,
               progress: bool = True, save_dataset: bool = False, force: bool = False,
-              columns: Columns = Columns()) -> BatchResult:
+              columns: Columns = Columns(), engine: str = "datasets", address: str | None = None) -> BatchResult:
     """Extract every report into `outdir`; resumable (unless `force`); returns the counts.
 
-    `columns` names the columns of tables of reports (`--text-column` …)."""
+    `columns` names the columns of tables of reports (`--text-column` …).
+    `engine`: `datasets` (Dataset.map on this machine, `workers` processes) or
+    `ray` (Ray Data, on the Ray cluster at `address`, or a local one; see
+    `ray_engine.py`): the same documents, tables and failures either way."""
+    if engine not in ENGINES:
+        raise GwrError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
     outdir = Path(outdir)
     docs_dir = outdir / "docs"
     docs_dir.mkdir(parents=True, exist_ok=True)
@@ -177,47 +183,76 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, workers: int = 1
     paths = dict(zip(corpus["id"], corpus["path"]))
     start = time.perf_counter()
     cache = outdir / ".gwr-cache"
-    mapped = None
-    if todo:
-        worker_ready()  # load once here: forked workers share it
-        mapped = _map(corpus.select(todo), outdir, workers, batch_size, max_bytes, progress, cache)
-        for row in mapped.select_columns(["id", "status", "error_type", "error", "chars"]):
-            result.characters += row["chars"]
-            if row["status"] == "failed":
-                result.failed += 1
-                result.failures.append({"id": row["id"], "path": paths[row["id"]],
-                                        "error_type": row["error_type"], "error": row["error"]})
-            else:
-                result.written += 1
-    result.seconds = time.perf_counter() - start
-    _write_failures(outdir / "failures.jsonl", result.failures)
-    _write_tables(outdir, list(corpus["id"]), todo, mapped, csv, save_dataset)
-    del mapped
+    with TableSink(outdir, csv) as sink:
+        tables = _TablesInOrder(sink, outdir, list(corpus["id"]), todo)
+        for batch in _results(engine, corpus.select(todo), outdir, workers, batch_size, max_bytes, progress,
+                              cache, address) if todo else ():
+            for row in batch.select(["id", "status", "error_type", "error", "chars"]).to_pylist():
+                result.characters += row["chars"]
+                if row["status"] == "failed":
+                    result.failed += 1
+                    result.failures.append({"id": row["id"], "path": paths[row["id"]],
+                                            "error_type": row["error_type"], "error": row["error"]})
+                else:
+                    result.written += 1
+            tables.add(batch)
+        result.seconds = time.perf_counter() - start
+        tables.finish()
     shutil.rmtree(cache, ignore_errors=True)
+    _write_failures(outdir / "failures.jsonl", result.failures)
+    finish_tables(outdir, save_dataset)
     return result
 
 
-def _write_tables(outdir: Path, ids: list[str], todo: list[int], mapped: datasets.Dataset | None, csv: bool,
-                  save_dataset: bool) -> None:
-    """The tables in corpus order: the workers' rows of the documents done now (Arrow, read from the
-    map's cache file), the rows of documents left unchanged read back from their JSON."""
-    table = mapped.select_columns(list(ROWS.names)).data.table if mapped is not None else None
-    done = {i: k for k, i in enumerate(todo)}
-    with TableSink(outdir, csv) as sink:
-        i = 0
-        while i < len(ids):
-            if i in done:  # a run of documents done now: one slice of the workers' rows
-                j = i
-                while j + 1 < len(ids) and j + 1 in done:
-                    j += 1
-                sink.add_arrow(table.slice(done[i], j - i + 1))
-            else:
-                j = i
-                while j + 1 < len(ids) and j + 1 not in done:
-                    j += 1
-                sink.add_docs([outdir / "docs" / f"{doc_id}.json" for doc_id in ids[i:j + 1]])
-            i = j + 1
-    finish_tables(outdir, save_dataset)
+ENGINES = ("datasets", "ray")
+#: What the per-document function gives back for each input: its outcome, and its tables' rows.
+RESULTS = pa.schema([("id", pa.string()), ("status", pa.string()), ("error_type", pa.string()),
+                     ("error", pa.string()), ("chars", pa.int64()), *ROWS])
+
+
+def _results(engine: str, corpus: datasets.Dataset, outdir: Path, workers: int, batch_size: int, max_bytes: int,
+             progress: bool, cache: Path, address: str | None) -> Iterator[pa.Table]:
+    """The per-document results (RESULTS), in the corpus's order, batch after batch."""
+    if engine == "ray":
+        from .ray_engine import ray_results
+
+        yield from ray_results(corpus, outdir, workers, batch_size, max_bytes, progress, address)
+        return
+    worker_ready()  # load once here: forked workers share it
+    mapped = _map(corpus, outdir, workers, batch_size, max_bytes, progress, cache)
+    for batch in mapped.data.table.to_batches(max_chunksize=256):  # memory-mapped: read as written
+        yield pa.Table.from_batches([batch])
+    del mapped
+
+
+class _TablesInOrder:
+    """The tables in corpus order: the workers' rows of the documents done now, as they come back
+    (Arrow), and the rows of documents left unchanged read back from their JSON."""
+
+    def __init__(self, sink: TableSink, outdir: Path, ids: list[str], todo: list[int]):
+        self.sink, self.docs, self.ids, self.todo = sink, outdir / "docs", ids, todo
+        self.done = 0  # results received (positions in todo)
+        self.next = 0  # the next corpus index to write
+
+    def add(self, batch: pa.Table) -> None:
+        k, end = self.done, self.done + len(batch)
+        while k < end:
+            self._unchanged_until(self.todo[k])
+            j = k  # a run of consecutive corpus indices: one slice
+            while j + 1 < end and self.todo[j + 1] == self.todo[j] + 1:
+                j += 1
+            self.sink.add_arrow(batch.slice(k - self.done, j - k + 1))
+            self.next = self.todo[j] + 1
+            k = j + 1
+        self.done = end
+
+    def finish(self) -> None:
+        self._unchanged_until(len(self.ids))
+
+    def _unchanged_until(self, stop: int) -> None:
+        if stop > self.next:
+            self.sink.add_docs([self.docs / f"{doc_id}.json" for doc_id in self.ids[self.next:stop]])
+        self.next = max(self.next, stop)
 
 
 def _write_failures(path: Path, failures: list[dict]) -> None:
@@ -249,10 +284,7 @@ def _map(corpus: datasets.Dataset, outdir: Path, workers: int, batch_size: int, 
             fn_kwargs={"outdir": str(outdir), "max_bytes": max_bytes, "counter": counter},
             load_from_cache_file=False, new_fingerprint=f"gwr-{time.time_ns()}",
             cache_file_name=str(cache / "extract.arrow"), writer_batch_size=16,
-            features=datasets.Features({
-                "id": datasets.Value("string"), "status": datasets.Value("string"),
-                "error_type": datasets.Value("string"), "error": datasets.Value("string"),
-                "chars": datasets.Value("int64"), **datasets.Features.from_arrow_schema(ROWS)}),
+            features=datasets.Features.from_arrow_schema(RESULTS),
         )
     finally:
         if bar:

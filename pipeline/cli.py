@@ -68,7 +68,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                       province=args.province_column, level=args.level_column, year=args.year_column)
     result = run_batch(inputs, args.output, workers=args.workers, metadata=args.metadata, csv=args.csv,
                        max_bytes=args.max_bytes, progress=not args.quiet, save_dataset=args.save_dataset,
-                       force=args.force, columns=columns)
+                       force=args.force, columns=columns, engine=args.engine, address=args.address)
     for failure in result.failures:
         print(f"failed: {failure['path']}: {failure['error_type']}: {failure['error']}", file=sys.stderr)
     print(result.summary())
@@ -215,7 +215,12 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("input", nargs="+", help="a report file; or folders, glob patterns or several files")
     ex.add_argument("-o", "--output", help="one file: write the JSON here and print a summary (default: JSON to "
                                            "stdout); a batch: the output folder")
-    ex.add_argument("--workers", type=int, default=1, help="batch: worker processes (Dataset.map num_proc)")
+    ex.add_argument("--workers", type=int, default=1, help="batch: worker processes (Dataset.map num_proc; "
+                                                          "with --engine ray and no --address, local Ray CPUs)")
+    ex.add_argument("--engine", choices=("datasets", "ray"), default="datasets",
+                    help="batch: run on this machine with Dataset.map, or on Ray Data (pip install 'gwr[ray]')")
+    ex.add_argument("--address", help="batch, --engine ray: the Ray cluster to join (auto, or ray://HEAD:10001); "
+                                      "default: a local Ray started for the run")
     ex.add_argument("--metadata", help="batch: a metadata.tsv (default: the one beside each file, then the "
                                        "file name)")
     ex.add_argument("--csv", action="store_true", help="batch: write the tables as CSV too")

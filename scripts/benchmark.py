@@ -1,18 +1,21 @@
 #!/usr/bin/env python3
-"""Throughput of the extraction pipeline next to plain `jieba.lcut`, on the same texts, in one run.
+"""Throughput of `extract()` next to plain `jieba.lcut` on the same texts, measured side by side.
 
-    python scripts/benchmark.py [--repeat 5] [FILES...]
+    python scripts/benchmark.py [--rounds 7] [--segmenter auto] [--exclude NAME ...] [FILES...]
 
-Default texts: every report in corpus/. Both sides are warmed up first (jieba's
-dictionary and the spaCy pipeline load once), then each text is processed
-`--repeat` times; the best of the repeats is reported, so that the figures are
-steady on a busy machine. Prints characters per second for each file and in
-total, and the pipeline's share of jieba's rate (the aim is at least 0.5).
+Default texts: every report in corpus/. Both sides are warmed up first (the
+dictionaries and the spaCy pipeline load once), then each round runs both
+sides over all the texts, alternating which goes first, so that a change in
+the machine's load falls on both. Prints, per side, characters per second as
+the median over the rounds with the min–max, and the ratio of the two rates
+(computed round by round, so each ratio compares times taken moments apart).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -21,45 +24,56 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def best_time(fn, text: str, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn(text)
-        best = min(best, time.perf_counter() - t0)
-    return best
+def spread(values: list[float], fmt: str = ",.0f") -> str:
+    return f"{statistics.median(values):{fmt}} [{min(values):{fmt}}–{max(values):{fmt}}]"
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="*", type=Path)
-    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--rounds", type=int, default=7, help="rounds of both sides (at least 5)")
+    ap.add_argument("--segmenter", default="auto", help="auto | rjieba | jieba (sets $GWR_SEGMENTER)")
+    ap.add_argument("--exclude", nargs="*", default=[], help="leave out files whose name contains one of these")
     args = ap.parse_args(argv)
-    files = args.files or sorted((ROOT / "corpus").glob("*.txt"))
+    if args.rounds < 5:
+        ap.error("--rounds: at least 5")
+    os.environ["GWR_SEGMENTER"] = args.segmenter
+    files = [f for f in (args.files or sorted((ROOT / "corpus").glob("*.txt")))
+             if not any(x in f.name for x in args.exclude)]
 
     import jieba
 
-    from pipeline import extract
+    from pipeline import build_nlp, extract
 
     jieba.setLogLevel(60)
     jieba.initialize()
-    texts = [(f.name, f.read_text(encoding="utf-8")) for f in files]
-    extract(texts[0][1])  # load spaCy, the lexicons and the segmenter once
-    jieba.lcut(texts[0][1])
+    texts = [f.read_text(encoding="utf-8") for f in files]
+    chars = sum(map(len, texts))
+    segmenter = build_nlp().tokenizer.jieba_seg.name
+    extract(texts[0])  # load spaCy, the lexicons and the segmenter once
+    jieba.lcut(texts[0])
 
-    print(f"{'file':<32}{'chars':>8}{'jieba c/s':>12}{'gwr c/s':>12}{'ratio':>8}")
-    total_chars = total_jieba = total_gwr = 0.0
-    for name, text in texts:
-        t_jieba = best_time(jieba.lcut, text, args.repeat)
-        t_gwr = best_time(extract, text, args.repeat)
-        total_chars += len(text)
-        total_jieba += t_jieba
-        total_gwr += t_gwr
-        print(f"{name:<32}{len(text):>8}{len(text) / t_jieba:>12,.0f}{len(text) / t_gwr:>12,.0f}"
-              f"{t_jieba / t_gwr:>8.2f}")
-    print(f"{'total':<32}{int(total_chars):>8}{total_chars / total_jieba:>12,.0f}"
-          f"{total_chars / total_gwr:>12,.0f}{total_jieba / total_gwr:>8.2f}")
-    print(f"\npipeline rate = {total_jieba / total_gwr:.2f} x jieba.lcut (aim: >= 0.50)")
+    def run(side: str) -> float:
+        fn = jieba.lcut if side == "jieba" else extract
+        t0 = time.perf_counter()
+        for text in texts:
+            fn(text)
+        return time.perf_counter() - t0
+
+    load = os.getloadavg()[0]
+    seconds: dict[str, list[float]] = {"jieba": [], "gwr": []}
+    ratios = []
+    for r in range(args.rounds):
+        for side in (("jieba", "gwr") if r % 2 == 0 else ("gwr", "jieba")):
+            seconds[side].append(run(side))
+        ratios.append(seconds["jieba"][-1] / seconds["gwr"][-1])
+        print(f"round {r + 1}: jieba.lcut {chars / seconds['jieba'][-1]:>10,.0f} c/s   "
+              f"extract() {chars / seconds['gwr'][-1]:>10,.0f} c/s   ratio {ratios[-1]:.2f}", flush=True)
+    print(f"\n{len(files)} reports, {chars:,} characters; segmenter {segmenter}; {args.rounds} rounds; "
+          f"load average {load:.1f} -> {os.getloadavg()[0]:.1f} (2 cores: above 0 the machine was shared)")
+    print(f"jieba.lcut   {spread([chars / s for s in seconds['jieba']])} chars/s (median [min–max])")
+    print(f"extract()    {spread([chars / s for s in seconds['gwr']])} chars/s")
+    print(f"extract() = {spread(ratios, '.2f')} x jieba.lcut (median [min–max] of the per-round ratios)")
     return 0
 
 

@@ -1,29 +1,37 @@
 #!/usr/bin/env python3
 """Batch throughput and memory: synthetic corpora made by repeating the real reports.
 
-    python scripts/benchmark_batch.py [--sizes 10 100 1000] [--workers 1 2]
+    python scripts/benchmark_batch.py [--sizes 30 100 300] [--workers 1 2] [--engine datasets|ray]
+                                      [--exclude NAME ...]
 
 For each corpus size and worker count it runs `gwr extract DIR -o OUT --workers N`
-in a fresh process and prints documents/s, characters/s and the peak resident
-memory of the run (the parent's and the largest worker's), next to the rate of
-plain `jieba.lcut` over the same texts measured in this process.
+in a fresh process and prints documents/s and characters/s, next to the rate
+of plain `jieba.lcut` over the same texts measured just before and just after
+that run (their mean is the reference, so a change in the machine's load
+falls on both), and the memory of the whole process tree of the run (the
+command and every worker it starts), sampled every 0.2 s: the peak of the
+tree's proportional set size (PSS: shared pages counted once, in shares), the
+peak of the summed resident sizes (RSS: shared pages counted in every
+process), and the largest single process.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def make_corpus(folder: Path, size: int) -> int:
-    reports = sorted((ROOT / "corpus").glob("*.txt"))
+def make_corpus(folder: Path, size: int, exclude: list[str]) -> int:
+    reports = [p for p in sorted((ROOT / "corpus").glob("*.txt")) if not any(x in p.name for x in exclude)]
     chars = 0
     for i in range(size):
         src = reports[i % len(reports)]
@@ -33,55 +41,103 @@ def make_corpus(folder: Path, size: int) -> int:
     return chars
 
 
-def jieba_rate(folder: Path, limit: int = 24) -> float:
+def jieba_rate(texts: list[str]) -> float:
     import jieba
 
     jieba.setLogLevel(60)
     jieba.initialize()
-    texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))[:limit]]
     t0 = time.perf_counter()
     for t in texts:
         jieba.lcut(t)
     return sum(map(len, texts)) / (time.perf_counter() - t0)
 
 
-def run(folder: Path, workers: int) -> tuple[float, int, int]:
-    """Seconds, peak RSS of the main process and of the largest child (KiB)."""
+class TreeMemory(threading.Thread):
+    """Peaks of a process tree's memory (MiB): PSS of the tree, summed RSS, largest single RSS."""
+
+    def __init__(self, pid: int, every: float = 0.2):
+        super().__init__(daemon=True)
+        import psutil
+
+        self.root, self.every, self.done = psutil.Process(pid), every, threading.Event()
+        self.pss = self.rss = self.largest = 0.0
+        self.processes = 1
+
+    def run(self) -> None:
+        import psutil
+
+        while not self.done.is_set():
+            try:
+                tree = [self.root, *self.root.children(recursive=True)]
+            except psutil.Error:
+                break
+            pss = rss = largest = 0.0
+            for p in tree:
+                try:
+                    info = p.memory_full_info()
+                except psutil.Error:
+                    continue
+                pss += getattr(info, "pss", info.rss)
+                rss += info.rss
+                largest = max(largest, info.rss)
+            self.pss, self.rss = max(self.pss, pss / 2**20), max(self.rss, rss / 2**20)
+            self.largest = max(self.largest, largest / 2**20)
+            self.processes = max(self.processes, len(tree))
+            self.done.wait(self.every)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join()
+
+
+def run(folder: Path, workers: int, engine: str) -> tuple[float, TreeMemory]:
     out = Path(tempfile.mkdtemp(prefix="gwr-bench-out-"))
-    code = ("import resource, sys, time; from pipeline.cli import main; t0 = time.perf_counter(); "
-            f"rc = main(['extract', {str(folder)!r}, '-o', {str(out)!r}, '--workers', '{workers}', '-q']); "
-            "print('SECONDS', time.perf_counter() - t0); "
-            "print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
-            "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(rc)")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    code = ("import sys, time; from pipeline.cli import main; t0 = time.perf_counter(); "
+            f"rc = main(['extract', {str(folder)!r}, '-o', {str(out)!r}, '--workers', '{workers}', "
+            f"'--engine', {engine!r}, '-q']); print('SECONDS', time.perf_counter() - t0); sys.exit(rc)")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=ROOT)
+    memory = TreeMemory(proc.pid)
+    memory.start()
+    stdout, stderr = proc.communicate()
+    memory.stop()
     shutil.rmtree(out, ignore_errors=True)
     if proc.returncode != 0:
-        raise SystemExit(f"gwr extract failed:\n{proc.stdout}\n{proc.stderr}")
-    lines = dict(line.split(" ", 1) for line in proc.stdout.splitlines() if line.startswith(("SECONDS", "RSS")))
-    self_rss, child_rss = map(int, lines["RSS"].split())
-    return float(lines["SECONDS"]), self_rss, child_rss
+        raise SystemExit(f"gwr extract failed:\n{stdout}\n{stderr}")
+    seconds = next(float(line.split()[1]) for line in stdout.splitlines() if line.startswith("SECONDS"))
+    return seconds, memory
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[30, 100, 300])
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--engine", default="datasets", choices=("datasets", "ray"))
+    ap.add_argument("--exclude", nargs="*", default=[], help="leave out reports whose name contains one of these")
     args = ap.parse_args(argv)
-    print(f"{'docs':>6}{'workers':>8}{'seconds':>9}{'docs/s':>9}{'chars/s':>11}{'jieba c/s':>11}"
-          f"{'ratio/worker':>13}{'peak MiB (main/worker)':>24}")
+    print(f"load average {os.getloadavg()[0]:.1f} (2 cores: above 0 the machine was shared)")
+    print(f"{'docs':>6}{'workers':>8}{'seconds':>9}{'docs/s':>8}{'chars/s':>10}{'jieba c/s':>11}"
+          f"{'x jieba':>8}{'x 1 worker':>11}{'tree PSS':>10}{'sum RSS':>9}{'largest':>9}{'procs':>6}")
     for size in args.sizes:
         folder = Path(tempfile.mkdtemp(prefix="gwr-bench-in-"))
         try:
-            chars = make_corpus(folder, size)
-            reference = jieba_rate(folder)
+            chars = make_corpus(folder, size, args.exclude)
+            sample = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))[:24]]
+            single = None
             for workers in args.workers:
-                seconds, self_rss, child_rss = run(folder, workers)
+                before = jieba_rate(sample)
+                seconds, mem = run(folder, workers, args.engine)
+                reference = (before + jieba_rate(sample)) / 2
                 rate = chars / seconds
-                print(f"{size:>6}{workers:>8}{seconds:>9.1f}{size / seconds:>9.2f}{rate:>11,.0f}"
-                      f"{reference:>11,.0f}{rate / workers / reference:>13.2f}"
-                      f"{self_rss / 1024:>12.0f} / {child_rss / 1024:<9.0f}")
+                single = rate / reference if workers == 1 else single
+                speedup = f"{rate / reference / single:.2f}" if single and workers > 1 else "-"
+                print(f"{size:>6}{workers:>8}{seconds:>9.1f}{size / seconds:>8.2f}{rate:>10,.0f}{reference:>11,.0f}"
+                      f"{rate / reference:>8.2f}{speedup:>11}{mem.pss:>9.0f}M{mem.rss:>8.0f}M{mem.largest:>8.0f}M"
+                      f"{mem.processes:>6}", flush=True)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+    print("x 1 worker: the rate against the jieba reference, over the same with one worker (the reference "
+          "measured beside each run takes the machine's load out)")
     return 0
 
 
