@@ -241,6 +241,17 @@ def test_a_caption_starting_with_the_headline_words_is_no_title():
         ("政府工作报告", "贵州省", "贵州省")
 
 
+CREDITS = [("王予波作政府工作报告 云南日报记者 李森 摄", "caption"), ("王予波作政府工作报告。 云南日报记者 李森 摄", "caption"),
+           ("殷勇同志作政府工作报告。本报记者 戴冰摄", "caption"), ("本版图片由本报记者 李新华 马健 摄", "byline"),
+           ("新华社记者 张三 摄", "byline"), ("本报记者 董艳竹 杨丽萍 摘编", "byline")]
+
+
+@pytest.mark.parametrize("line,kind", CREDITS, ids=[c for c, _ in CREDITS])
+def test_a_caption_with_its_credit_is_a_caption_a_credit_alone_a_byline(line, kind):
+    text = f"2026年云南省政府工作报告\n{line}\n各位代表：\n现在，我代表省人民政府报告工作。\n"
+    assert [(n.kind, text[n.span[0]:n.span[1]]) for n in extract(text).noise] == [(kind, line)]
+
+
 def test_furniture_words_in_the_body_stay_text():
     text = "一、2025年工作回顾\n大\n过去一年，我们努力。\n"
     doc = extract(text, year=2026)
