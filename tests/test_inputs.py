@@ -397,6 +397,13 @@ def test_place_from_a_title_column(tmp_path):
     assert (rows[0].place, rows[0].notes, fmt) == ("河南省", ["place 河南省 read from the 'title' column"], "csv (utf-8)")
 
 
+def test_excel_cell_at_its_limit_is_flagged(tmp_path):
+    text = (REPORT_A * 700)[:32767]
+    rows, _ = read_rows(_write_table(tmp_path / "r.xlsx", "xlsx", [{"text": text}, {"text": REPORT_B}]))
+    assert rows[0].notes == ["row 1: the text is 32,767 characters long, Excel's limit for a cell: it is probably cut "
+                             "short"] and rows[1].notes == []
+
+
 def test_table_without_a_text_column_fails_whole(tmp_path, capsys):
     path = _write_table(tmp_path / "r.csv", "csv", [{"province": "某省", "year": 2025, "summary": "短"}])
     with pytest.raises(TableInputError, match="no column of report texts .*name it with --text-column"):
