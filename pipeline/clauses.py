@@ -96,10 +96,7 @@ def split_region(region: Region, year: int | None = None, heading_period=None) -
     spans = PeriodState(year, heading_period, text[:region.start])
     for m in CLAUSE.finditer(text, region.start, timeout=TIMEOUT):
         lo, hi = m.start(), m.end()
-        while lo < hi and text[lo] in _TRIM:
-            lo += 1
-        while hi > lo and text[hi - 1] in _TRIM:
-            hi -= 1
+        lo, hi = trim(text, lo, hi)
         clause = text[lo:hi]
         closing = text[m.end():m.end() + 1]
         period = spans.clause(clause, closing)
@@ -123,6 +120,21 @@ def split_region(region: Region, year: int | None = None, heading_period=None) -
         c.period = period
         out.append(c)
     return out
+
+
+_BULLET = regex.compile(r"[—－─]{1,2}(?=\p{Han}|[“‘「（(])")
+
+
+def trim(text: str, lo: int, hi: int) -> tuple[int, int]:
+    """A clause's bounds without surrounding white space and a leading dash bullet (——坚持…)."""
+    while lo < hi and text[lo] in _TRIM:
+        lo += 1
+    m = _BULLET.match(text, lo, hi)
+    if m:
+        lo = m.end()
+    while hi > lo and text[hi - 1] in _TRIM:
+        hi -= 1
+    return lo, hi
 
 
 def _match(region: Region, lo: int, hi: int) -> CommitmentMatch:

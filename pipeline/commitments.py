@@ -14,7 +14,6 @@ import bisect
 import functools
 
 import regex
-from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -23,6 +22,7 @@ from .lexicon import lexicon
 from .model import Analysis, CommitmentMatch, Paragraph
 from .segmenter import verb_tags
 from .stage import Stage
+from .tokenizer import token_offsets
 
 _ITEM = regex.compile(rf"(?:{_UNIT}|[^、])+")
 _OBJECT_TRIM = " 的，、“”\"'"
@@ -42,14 +42,12 @@ def is_verb(word: str) -> bool:
 
 
 class Tokens:
-    """The Doc's non-space token offsets, searchable by offset (texts are sliced on demand)."""
+    """The text's non-space token offsets, searchable by offset (texts are sliced on demand): the Doc's,
+    or, in `extract()`, segmented on demand, only where asked (`tokenizer.token_offsets`)."""
 
     def __init__(self, doc: Doc, text: str):
-        rows = doc.to_array([IDX, LENGTH, IS_SPACE])
-        kept = rows[rows[:, 2] == 0]
         self.text = text
-        self.starts = kept[:, 0].tolist()
-        self.ends = (kept[:, 0] + kept[:, 1]).tolist()
+        self.offsets = token_offsets(doc, text)
 
     def within(self, p: Paragraph, lo: int, hi: int) -> list[tuple[int, int, str]]:
         """Tokens of p.text[lo:hi], as (lo, hi, text) in paragraph indices."""
@@ -59,11 +57,9 @@ class Tokens:
             a, b = max(s, src_lo), min(e, src_hi)
             if a >= b:
                 continue
-            i, j = bisect.bisect_left(self.starts, a), bisect.bisect_left(self.starts, b)
             shift = t0 - s
             text = self.text
-            out.extend((ts + shift, min(te, e) + shift, text[ts:min(te, e)])
-                       for ts, te in zip(self.starts[i:j], self.ends[i:j]))
+            out.extend((ts + shift, min(te, e) + shift, text[ts:min(te, e)]) for ts, te in self.offsets.between(a, b))
         return out
 
 
@@ -88,8 +84,8 @@ def split_enumeration(c: CommitmentMatch) -> list[CommitmentMatch]:
     items = [(m.start(), m.end()) for m in _ITEM.finditer(text, c.lo, c.hi)]
     if len(items) > 1:
         items = _trim_glosses(c, items)
-    if len(items) < 2 or not c.quantities:
-        return [c]
+    if len(items) < 2 or not c.quantities or "分别" in text[c.lo:c.hi]:
+        return [c]  # 第一、第二、第三产业增加值分别增长2%、5.5%和6.5%: 分别 spreads the numbers over one list
     starts = [q.lo for q in c.quantities]  # in text order
     ranges = [(bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)) for lo, hi in items]
     shared = [q for q in c.quantities[ranges[-1][0]:ranges[-1][1]] if text[q.lo - 1] == "各"]

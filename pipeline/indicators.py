@@ -38,17 +38,24 @@ def indicator_of(c: CommitmentMatch, inherited: str = "") -> str | None:
     subject = text[c.lo:first]
     if inherited and c.quantities and bare_predicate(subject):
         subject = inherited + subject
-    if not lexicon().indicator_any.search(subject):
-        return None
+    from .outcomes import flow_missing, part_of_place
+
+    if not lexicon().indicator_any.search(subject) or part_of_place(subject):
+        return None  # 城市副中心和平原新城地区生产总值年均增长5%以上: a part of the place
     named = [rule for rule in lexicon().indicators
              if rule.pattern.search(subject) and not (rule.exclude and rule.exclude.search(subject))]
-    fitting = [rule.id for rule in named if _fits(rule, c)]
+    fitting = [rule.id for rule in named if _fits(rule, c)
+               and not (has_quantity(c) and flow_missing(rule.id, subject))]  # 高新技术企业突破5900家: a stock
     if not fitting:
         return None
     has_target = any(q.role == "target" for q in c.quantities)
     if not has_target and len({rule.pattern.search(subject).start() for rule in named}) > 1:
         return None  # 城镇新增就业人数、城镇登记失业率…完成目标: several indicators, none alone
     return fitting[0]
+
+
+def has_quantity(c: CommitmentMatch) -> bool:
+    return any(q.role == "target" for q in c.quantities)
 
 
 def bare_predicate(subject: str) -> bool:

@@ -100,6 +100,8 @@ def _quantity_pattern() -> regex.Pattern:
     units = list(t.units)
     mags = list(t.magnitudes)
     unit = rf"(?:(?:{_alternation(mags)})?(?:{_alternation(units)})|(?:{_alternation(mags)}))"
+    # a rate's unit is one unit (25万元/人, 0.6人/百亿元): not in the unit table, so its base unit is `other`
+    unit = rf"(?:{unit}(?:/(?:{_alternation(mags)})?(?:{_alternation(units)}))?)"
     before = [w for w, (_, pos) in t.comparators.items() if pos == "before"]
     frame = [w for w, (_, pos) in t.comparators.items() if pos == "frame"]
     after = [w for w, (_, pos) in t.comparators.items() if pos == "after"]
@@ -146,6 +148,7 @@ def lexicon() -> Lexicon:
                    for name, pattern, resets in _data("heading_styles.tsv", 3))
     change_rows = _data("change_words.tsv", 2)
     comparators = tables().comparators
+    indicators = _indicators()
     return Lexicon(
         heading_styles=styles,
         section_roles=tuple((role, regex.compile(p)) for role, p in _data("section_roles.tsv", 2)),
@@ -183,8 +186,8 @@ def lexicon() -> Lexicon:
                                                 if k == "after_unit")),
         comparator_guard={w: chars for w, chars in _data("comparator_guards.tsv", 2)},
         deadline_re=_deadline_pattern(),
-        indicators=_indicators(),
-        indicator_any=regex.compile("|".join(f"(?:{r.pattern.pattern})" for r in _indicators())),
+        indicators=indicators,
+        indicator_any=regex.compile("|".join(f"(?:{r.pattern.pattern})" for r in indicators)),
     )
 
 
@@ -192,27 +195,6 @@ def jieba_user_dict() -> str:
     """The jieba user dictionary built from the verb and noun lexicons (word, frequency, tag)."""
     nouns = sorted(r[0] for r in _data("nouns.tsv", 1))
     return "".join(f"{w} 2000 v\n" for w in sorted(lexicon().verbs)) + "".join(f"{w} 3000 n\n" for w in nouns)
-
-
-@dataclass(frozen=True)
-class OutlineLexicon:
-    """The outline's own vocabularies: own-line sub-head openers, role cues, glossary titles."""
-
-    openers: tuple[tuple[str, regex.Pattern], ...]  # (style, pattern on an own-line sentence)
-    leadin: regex.Pattern
-    role_cues: tuple[tuple[str, str, regex.Pattern], ...]  # (role, strong|weak, pattern)
-    glossary: regex.Pattern
-
-
-@functools.cache
-def outline_lexicon() -> OutlineLexicon:
-    subheads = _data("subheads.tsv", 3)
-    return OutlineLexicon(
-        openers=tuple((style, regex.compile(p)) for kind, style, p in subheads if kind == "opener"),
-        leadin=regex.compile("|".join(f"(?:{p})" for kind, _, p in subheads if kind == "leadin")),
-        role_cues=tuple((role, weight, regex.compile(p, regex.M)) for role, weight, p in _data("role_cues.tsv", 3)),
-        glossary=regex.compile("|".join(f"(?:{p[0]})" for p in _data("glossary_titles.tsv", 1))),
-    )
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from schemas import resolve_unit
 from schemas.tables import read_tsv
 
 from . import periods
-from .clauses import CLAUSE, _SENTENCE_END, _TRIM
+from .clauses import CLAUSE, _SENTENCE_END, trim
 from .commitments import split_enumeration
 from .lexicon import TIMEOUT, IndicatorRule, lexicon
 from .model import Analysis, CommitmentMatch, Heading, OutcomeMatch, Paragraph
@@ -44,6 +44,7 @@ class OutcomeWords:
     totals: frozenset[str]
     total_word: regex.Pattern
     never: frozenset[str]
+    part: regex.Pattern
 
 
 @functools.cache
@@ -59,6 +60,7 @@ def words() -> OutcomeWords:
         totals=frozenset(r[1] for r in rows if r[0] == "total"),
         total_word=regex.compile("|".join(f"(?:{r[1]})" for r in rows if r[0] == "total_word")),
         never=frozenset(r[1] for r in rows if r[0] == "none"),
+        part=regex.compile("|".join(f"(?:{r[1]})" for r in rows if r[0] == "part")),
     )
 
 
@@ -68,9 +70,20 @@ def _fits(rule: IndicatorRule, kind: str, base: str) -> bool:
     return kind == "change" and rule.id in words().change_ok and base in ("percent", "pp")
 
 
+def part_of_place(subject: str) -> bool:
+    """The subject names a part of the place (脱贫地区, 主城区, 城市副中心…), not the whole."""
+    return bool(words().part.search(subject))
+
+
+def flow_missing(indicator: str, subject: str) -> bool:
+    """An id that counts new things (high_tech_firms) with no flow word (新增) in the subject: a stock."""
+    flow = words().flows.get(indicator)
+    return flow is not None and not flow.search(subject)
+
+
 def outcome_indicator(subject: str, kind: str, base: str) -> str | None:
     """The indicator whose result a number of this kind and unit is, named in `subject`."""
-    if not lexicon().indicator_any.search(subject):
+    if not lexicon().indicator_any.search(subject) or part_of_place(subject):
         return None
     for rule in lexicon().indicators:
         if not rule.pattern.search(subject) or (rule.exclude and rule.exclude.search(subject)):
@@ -79,8 +92,7 @@ def outcome_indicator(subject: str, kind: str, base: str) -> str | None:
             continue
         if rule.id in words().never:
             return None
-        flow = words().flows.get(rule.id)
-        if flow is not None and not flow.search(subject):
+        if flow_missing(rule.id, subject):
             return None  # 高新技术企业增至3.5万家: a stock, not the new firms the id counts
         return rule.id
     return None
@@ -152,11 +164,7 @@ def find_outcomes(a: Analysis, p: Paragraph, start: int, h: Heading | None, cont
     found: list[OutcomeMatch] = []
     subject = ""  # the last subject in this sentence that named an indicator
     for m in CLAUSE.finditer(text, start, timeout=TIMEOUT):
-        lo, hi = m.start(), m.end()
-        while lo < hi and text[lo] in _TRIM:
-            lo += 1
-        while hi > lo and text[hi - 1] in _TRIM:
-            hi -= 1
+        lo, hi = trim(text, m.start(), m.end())
         closing = text[m.end():m.end() + 1]
         span = context.clause(text[lo:hi], closing)
         if hi > lo:

@@ -151,3 +151,38 @@ def test_plan_targets_paragraph_inside_a_review_part_is_found():
         ("地区生产总值年均增速4.5%-5%", (2026, 2030), "gdp_growth"), ("全社会研发投入占比6%以上", (2026, 2030), "rd_intensity"),
         ("地区生产总值增长5%左右", (2026, 2026), "gdp_growth")]
     assert [(o.text, o.period) for o in doc.outcomes] == [("地区生产总值年均增长5.2%", (2021, 2025))]
+
+
+# -- indicators for the whole place, on clauses from the real reports (text -> commitments, indicators) -----
+INDICATOR_CASES = [
+    # province-beijing-2026: a part of the place is no whole-place indicator
+    ("城市副中心和平原新城地区生产总值年均增长5%以上", 2026, [("城市副中心和平原新城地区生产总值年均增长5%以上", None)]),
+    # city-shenyang-2024: a stock of an id that counts new firms
+    ("高新技术企业突破5900家", 2024, [("高新技术企业突破5900家", None)]),
+    ("新增高新技术企业300家", 2024, [("新增高新技术企业300家", "high_tech_firms")]),
+    # city-chengdu-2024: projects are not housing units; digital trade is a part of trade
+    ("实施城中村改造项目70个", 2024, [("实施城中村改造项目70个", None)]),
+    ("力争数字贸易进出口增长6%", 2024, [("力争数字贸易进出口增长6%", None)]),
+    # province-henan-2026: 经济年均增长 is GDP growth
+    ("经济年均增长5%左右", 2026, [("经济年均增长5%左右", "gdp_growth")]),
+    # city-chengdu-2024: 分别 spreads the numbers over one list: one commitment
+    ("其中第一、第二、第三产业增加值分别增长2%、5.5%和6.5%", 2024,
+     [("其中第一、第二、第三产业增加值分别增长2%、5.5%和6.5%", "sector_va_growth")]),
+    # province-henan-2026: a dash bullet is no part of the clause
+    ("——坚持创新驱动发展", 2026, [("坚持创新驱动发展", None)]),
+]
+
+
+@pytest.mark.parametrize("clause,year,expected", INDICATOR_CASES, ids=[c[0] for c in INDICATOR_CASES])
+def test_indicators_for_the_whole_place(clause, year, expected):
+    doc = extract(_report(f"主要预期目标是：{clause}。"), year=year, place="某市", level="city")
+    assert [(c.text, c.indicator) for c in doc.commitments] == expected
+
+
+def test_a_rate_unit_is_one_unit():
+    """province-chongqing-2026 全员劳动生产率达到25万元/人: 万元/人 is not in the unit table, base unit other,
+    its magnitude still read (base value 30 × 10⁴)."""
+    doc = extract(_report("主要预期目标是：全员劳动生产率达到30万元/人左右。"), year=2026, place="某市", level="city")
+    (q,) = doc.commitments[0].quantities
+    assert (q.text, q.value, q.unit, q.base_unit, q.base_value, q.comparator) == \
+        ("30万元/人左右", 30, "万元/人", "other", 300000, "approx")
