@@ -186,3 +186,21 @@ def test_a_rate_unit_is_one_unit():
     (q,) = doc.commitments[0].quantities
     assert (q.text, q.value, q.unit, q.base_unit, q.base_value, q.comparator) == \
         ("30万元/人左右", 30, "万元/人", "other", 300000, "approx")
+
+
+NOT_COMMITMENTS = [  # province-chongqing-2026, the lead of its 十五五 part: facts, judgements, attitude, framing
+    "重庆将迎来直辖30周年、西部大开发战略实施30周年等重要历史节点",
+    "现代化新重庆建设进入积厚成势、整体跃升的关键阶段",
+    "我们要坚定信心、乘势而上",
+    "锚定2030年确保基本实现社会主义现代化取得决定性进展目标",
+]
+
+
+@pytest.mark.parametrize("clause", NOT_COMMITMENTS)
+def test_statements_that_pledge_nothing(clause):
+    assert _commitments(f"{clause}，新增企业100家。", 2026) == [("新增企业100家", (2026, 2026))]
+
+
+def test_an_attitude_with_its_own_predicate_is_a_commitment():
+    """province-henan-2026: 坚定信心推动高质量发展高效能治理 pledges to push development."""
+    assert _commitments("坚定信心推动高质量发展高效能治理。", 2026) == [("坚定信心推动高质量发展高效能治理", (2026, 2026))]
