@@ -19,6 +19,7 @@ _TITLE_WORDS = regex.compile(r"政\s*府\s*工\s*作\s*报\s*告")
 _DASH = regex.compile(r"\s*[—－─]{1,2}")
 _CAPTION_MAX = 30
 _BROKEN = regex.compile(r"(?:[，、；“‘（(《—]|“[^”]*|（[^）]*)$")  # a heading line that stops mid-phrase
+_PROSE_END = regex.compile(r"[。！？]")
 _OPEN_NAME = regex.compile(r"(?:[和与及的”]|[0-9]年)$")  # a part name that goes on: `一、2025年和“十四五”`
 _GOES_ON = regex.compile(r"[是为：:，,]")  # the rest of a sentence whose first words stood alone
 
@@ -89,7 +90,8 @@ def analyse_layout(a: Analysis, doc=None) -> None:
             _take_title(a, line)
             title_line = i
         kinds.append(kind)
-    _near_chrome(a.lines, kinds, title_line)
+    tail = max((i for i, ln in enumerate(a.lines) if kinds[i] is None and _PROSE_END.search(ln.content)), default=-1)
+    _near_chrome(a.lines, kinds, title_line, header_end, tail)
     kept: list[tuple[Line, bool]] = []  # (line, heading candidate)
     for i, line in enumerate(a.lines):
         if kinds[i]:
@@ -105,11 +107,12 @@ def analyse_layout(a: Analysis, doc=None) -> None:
     a.paragraphs = _join(text, body_lines)
 
 
-def _near_chrome(lines: list[Line], kinds: list[str | None], title_line: int) -> None:
-    """Short lines in a run of web-page furniture (`>` `云南要闻`, `【字体：` `大` `中` `小` `】`) are chrome.
+def _near_chrome(lines: list[Line], kinds: list[str | None], title_line: int, header_end: int, tail: int) -> None:
+    """Short lines in a run of web-page furniture (`>` `云南要闻`, `【字体：` `大` `中` `小` `】`) are chrome,
+    above the report's first prose line or below its last one.
 
     A run grows from a chrome line forwards, then backwards: linear in the number of lines."""
-    order = list(range(len(lines)))
+    order = [i for i in range(len(lines)) if i < header_end or i > tail]
     for indices, step in ((order, -1), (order[::-1], 1)):
         for i in indices:
             j = i + step

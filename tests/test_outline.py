@@ -253,9 +253,15 @@ def test_a_caption_with_its_credit_is_a_caption_a_credit_alone_a_byline(line, ki
 
 
 def test_furniture_words_in_the_body_stay_text():
-    text = "一、2025年工作回顾\n大\n过去一年，我们努力。\n"
+    text = "一、2025年工作回顾\n大\n过去一年，我们努力。\n分享\n主要预期目标\n地区生产总值增长5%左右。\n"
     doc = extract(text, year=2026)
-    assert doc.noise[0].kind == "caption" and [n.kind for n in doc.noise] == ["caption"]
+    assert [(n.kind, text[n.span[0]:n.span[1]]) for n in doc.noise] == [("caption", "大"), ("chrome", "分享")]
+    assert [s.title for s in doc.sections] == ["2025年工作回顾", "主要预期目标"]
+
+
+def test_furniture_after_the_report_is_chrome():
+    text = "各位代表：\n一、2025年工作回顾\n过去一年，我们努力。\n【字体：\n大\n中\n小\n】\n"
+    assert [n.kind for n in extract(text, year=2026).noise] == ["chrome"] * 5
 
 
 def test_a_report_with_no_year_has_a_null_year_and_says_so():
