@@ -31,6 +31,7 @@ _ATTRIBUTE_UNITS = frozenset({"hour", "minute", "day", "m", "km", "year"})
 _COUNTED = frozenset({"count", "person", "household", "person_time"})
 #: Change words that name a rate (增速 = growth rate): a level verb after them still states a change.
 _RATE_NOUNS = frozenset({"增速", "增幅", "涨幅", "降幅"})
+_TO = frozenset("到至")
 _RATE_VERBS = frozenset({"达到", "达", "保持在", "稳定在", "控制在"})  # not 高于: a gap to an average is a level
 
 
@@ -110,6 +111,12 @@ def classify(text: str, c: CommitmentMatch) -> None:
         base = resolve_unit(q.unit)[0].base_unit
         k = bisect.bisect_right(ends, q.lo)
         q.kind, word = _kind(text, c.lo, q, base, words[k - 1][1] if k else None)
+        if k and word == words[k - 1][1] and text[words[k - 1][0]:words[k - 1][0] + 1] in _TO:
+            # 城镇化率提高到65%: the level reached, not a change by it; 涨幅回落到2.6%: a rate reached (still
+            # the indicator's change), and in neither case a fall by the number
+            verb_start = words[k - 1][0] - len(word)
+            rate = any(text[max(c.lo, verb_start - len(n)):verb_start] == n for n in _RATE_NOUNS)
+            q.kind, word = ("change" if rate else "level"), None
         q.decrease = q.kind == "change" and word in lex.decrease_words
         joined = i and q.lo == c.quantities[i - 1].hi + 1 and text[q.lo - 1] in _JOIN
         if joined:

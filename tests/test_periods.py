@@ -204,3 +204,16 @@ def test_statements_that_pledge_nothing(clause):
 def test_an_attitude_with_its_own_predicate_is_a_commitment():
     """province-henan-2026: 坚定信心推动高质量发展高效能治理 pledges to push development."""
     assert _commitments("坚定信心推动高质量发展高效能治理。", 2026) == [("坚定信心推动高质量发展高效能治理", (2026, 2026))]
+
+
+@pytest.mark.parametrize("body,expected", [
+    # a level or rate reached (到/至) is no fall by the number (national reports' reviews)
+    ("居民消费价格涨幅回落到2.6%。", ("cpi_change", 2.6, "change", False)),
+    ("常住人口城镇化率提高到52.6%。", ("urbanization_rate", 52.6, "level", False)),
+    ("细颗粒物平均浓度下降到30微克/立方米。", ("pm25", 30, "level", False)),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_a_level_reached_is_not_a_fall(body, expected):
+    text = f"某市政府工作报告\n一、过去工作回顾\n{body}\n二、今年重点工作\n新增企业10家。\n"
+    (o,) = extract(text, year=2013, place="某市", level="city").outcomes
+    q = o.quantities[0]
+    assert (o.indicator, q.value, q.kind, q.decrease) == expected
