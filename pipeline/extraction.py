@@ -71,10 +71,21 @@ def _build_nlp(segmenter: str) -> Language:
     return nlp
 
 
-def analyse(text: str, year: int | None = None, spans: bool = False) -> tuple[Doc, Analysis]:
-    """Run the pipeline; the span groups (`gwr_spans`) only when asked for."""
+def analyse(text: str, year: int | None = None, spans: bool = False, segment: str = "needed"
+            ) -> tuple[Doc, Analysis]:
+    """Run the pipeline; the span groups (`gwr_spans`) only when asked for.
+
+    `segment="needed"` (unless `spans`): the Doc stays empty and the stages
+    segment only the stretches they ask tokens of (`tokenizer.token_offsets`:
+    the same tokens as the whole text's); `"all"`: the whole text is tokenized,
+    as `build_nlp()(text)` does.
+    """
     nlp = build_nlp()
-    doc = nlp.make_doc(text)
+    if spans or segment == "all":
+        doc = nlp.make_doc(text)
+    else:
+        doc = Doc(nlp.vocab, words=[])
+        doc.user_data["gwr_segmenter"] = nlp.tokenizer.jieba_seg
     doc.user_data["gwr_year"] = year
     doc.user_data["gwr_text"] = text
     for name, proc in nlp.pipeline:

@@ -16,6 +16,10 @@ copy of the dictionary, 1-2 s) that gwr never uses; this one does not.
 
 from __future__ import annotations
 
+import bisect
+import re
+
+from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.lang.zh import ChineseTokenizer, Segmenter
 from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces, registry
@@ -67,3 +71,76 @@ def create_tokenizer(segmenter: str = "auto"):
         return LinearJiebaTokenizer(nlp.vocab, segmenter)
 
     return factory
+
+
+class DocTokens:
+    """The non-space token offsets of a tokenized Doc, searchable by offset."""
+
+    def __init__(self, doc: Doc):
+        rows = doc.to_array([IDX, LENGTH, IS_SPACE])
+        kept = rows[rows[:, 2] == 0]
+        self.starts = kept[:, 0].tolist()
+        self.ends = (kept[:, 0] + kept[:, 1]).tolist()
+
+    def between(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        """(start, end) of the non-space tokens that start in [lo, hi)."""
+        i, j = bisect.bisect_left(self.starts, lo), bisect.bisect_left(self.starts, hi)
+        return list(zip(self.starts[i:j], self.ends[i:j]))
+
+
+class SegmentOnDemand:
+    """The same offsets as `DocTokens` of the whole text, segmenting only the stretches asked for.
+
+    jieba cuts a text into blocks (runs of Chinese characters, letters,
+    digits and ``+#&._%-``) and segments each block on its own; every other
+    character that is not white space is a word by itself. So the words of a
+    block do not depend on the rest of the text, and a stage that asks for the
+    tokens of a stretch (a clause, an enumeration item) gets those of the
+    whole text by segmenting the blocks it touches, once each.
+    """
+
+    def __init__(self, segmenter, text: str):
+        self.cut, self.text = segmenter.cut, text
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for m in _JIEBA_BLOCK.finditer(text):
+            self.starts.append(m.start())
+            self.ends.append(m.end())
+        self.blocks: dict[int, list[tuple[int, int]]] = {}
+
+    def between(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        out: list[tuple[int, int]] = []
+        text, starts, ends = self.text, self.starts, self.ends
+        k = bisect.bisect_right(ends, lo)  # the first block ending after lo
+        pos = lo
+        while pos < hi:
+            if k < len(starts) and starts[k] <= pos:
+                out.extend(t for t in self._block(k) if lo <= t[0] < hi)
+                pos = ends[k]
+                k += 1
+            else:
+                stop = min(hi, starts[k]) if k < len(starts) else hi
+                out.extend((i, i + 1) for i in range(pos, stop) if not text[i].isspace())
+                pos = stop
+        return out
+
+    def _block(self, k: int) -> list[tuple[int, int]]:
+        tokens = self.blocks.get(k)
+        if tokens is None:
+            pos, tokens = self.starts[k], []
+            for word in self.cut(self.text[self.starts[k]:self.ends[k]]):
+                tokens.append((pos, pos + len(word)))
+                pos += len(word)
+            self.blocks[k] = tokens
+        return tokens
+
+
+#: jieba's blocks (jieba.re_han_default).
+_JIEBA_BLOCK = re.compile("[\u4E00-\u9FD5a-zA-Z0-9+#&._%\\-]+")
+
+
+def token_offsets(doc: Doc, text: str) -> DocTokens | SegmentOnDemand:
+    """The non-space tokens of `text`: the Doc's, or, for a Doc left untokenized by `extract()`
+    (`doc.user_data["gwr_segmenter"]` set), the segmenter's on demand; the same offsets either way."""
+    segmenter = doc.user_data.get("gwr_segmenter")
+    return DocTokens(doc) if segmenter is None else SegmentOnDemand(segmenter, text)

@@ -112,3 +112,40 @@ def test_each_dictionary_is_loaded_once(tmp_path):
     state, words = proc.stdout.strip().splitlines()[-2:]
     assert json.loads(state) == {"jieba_dt": False, "rjieba_default": False, "posseg": False}
     assert words == "['地区', '生产总值', '增长', '6%', '左右']"
+
+
+# -- extract() segments only the stretches the stages ask tokens of -----------------------------
+@pytest.mark.parametrize("report_id", REPORTS)
+def test_tokens_segmented_on_demand_are_the_whole_texts(report_id):
+    import random
+
+    from pipeline.extraction import build_nlp
+    from pipeline.tokenizer import DocTokens, SegmentOnDemand
+
+    nlp = build_nlp()
+    text = (CORPUS / f"{report_id}.txt").read_text(encoding="utf-8")
+    whole, lazy = DocTokens(nlp.make_doc(text)), SegmentOnDemand(nlp.tokenizer.jieba_seg, text)
+    rnd = random.Random(report_id)
+    for lo, hi in [(0, len(text))] + [sorted(rnd.sample(range(len(text) + 1), 2)) for _ in range(200)]:
+        assert lazy.between(lo, hi) == whole.between(lo, hi), (lo, hi)
+
+
+GOLDS = sorted(p.stem for p in (ROOT / "gold").glob("*.json"))
+
+
+@pytest.mark.parametrize("report_id", GOLDS)
+def test_extract_gives_the_same_document_segmenting_only_what_the_stages_need(report_id, monkeypatch):
+    import pipeline.extraction as extraction
+    from pipeline.corpus import meta_for
+
+    path = CORPUS / f"{report_id}.txt"
+    text, meta = path.read_text(encoding="utf-8"), meta_for(path)
+
+    real = extraction.analyse
+
+    def run(segment: str) -> str:
+        monkeypatch.setattr(extraction, "analyse", lambda t, year=None, spans=False: real(t, year, spans, segment))
+        return extraction.extract(text, year=meta.year, place=meta.place, level=meta.level,
+                                  province=meta.province, report_id=meta.id, source=str(path)).to_json()
+
+    assert run("needed") == run("all")
