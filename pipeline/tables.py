@@ -265,4 +265,18 @@ failures in `failures.jsonl`.
     ds = datasets.load_dataset("parquet", data_files={{"train": "quantities.parquet"}})
 
 {sections}
+
+## The research panel (`gwr panel OUTDIR -o panel.parquet`)
+
+One row per target quantity of a commitment with an indicator and per quantity of an outcome, built
+from the tables above; also written as CSV or Stata `.dta` (with these descriptions as variable labels).
+
+{_panel_dictionary()}
 """
+
+
+def _panel_dictionary() -> str:
+    from .panel import COLUMNS as PANEL_COLUMNS
+
+    rows = "\n".join(f"| `{n}` | {t} | {d.replace('|', '/')} |" for n, t, d in PANEL_COLUMNS)
+    return f"| column | type | meaning |\n|---|---|---|\n{rows}"

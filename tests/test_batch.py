@@ -174,6 +174,9 @@ def test_every_table_column_is_described_in_the_data_dictionary():
     assert "| `per_year` | bool | true when the value is a yearly average" in card
     assert {"period_start", "period_end", "per_year", "decrease"} <= set(SCHEMAS["quantities"].names)
     assert SCHEMAS["outcomes"].names[:5] == ["report_id", "place", "level", "province", "year"]
+    from pipeline.panel import COLUMNS as PANEL_COLUMNS
+
+    assert "## The research panel" in card and all(f"| `{n}` | {t} | " in card for n, t, _ in PANEL_COLUMNS)
 
 
 def test_outcomes_table_rows_from_a_v2_document(example2_gold):
