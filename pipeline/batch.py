@@ -23,6 +23,7 @@ from typing import Any, Iterable, Iterator
 
 import datasets
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from schemas import GwrError
 
@@ -219,10 +220,45 @@ def _results(engine: str, corpus: datasets.Dataset, outdir: Path, workers: int, 
         yield from ray_results(corpus, outdir, workers, batch_size, max_bytes, progress, address)
         return
     worker_ready()  # load once here: forked workers share it
-    mapped = _map(corpus, outdir, workers, batch_size, max_bytes, progress, cache)
-    for batch in mapped.data.table.to_batches(max_chunksize=256):  # memory-mapped: read as written
-        yield pa.Table.from_batches([batch])
-    del mapped
+    order = _balanced(corpus, workers)
+    mapped = _map(corpus.select(order) if order else corpus, outdir, workers, batch_size, max_bytes, progress, cache)
+    table = mapped.data.table  # memory-mapped: read as written
+    if not order:
+        for batch in table.to_batches(max_chunksize=256):
+            yield pa.Table.from_batches([batch])
+    else:
+        back = sorted(range(len(order)), key=order.__getitem__)  # where each report's result is
+        for lo in range(0, len(back), 256):
+            yield table.take(back[lo:lo + 256])
+    del table, mapped
+
+
+def _balanced(corpus: datasets.Dataset, workers: int) -> list[int] | None:
+    """An order of the reports in which the contiguous shards that Dataset.map(num_proc) deals out hold
+    about as many characters each (a corpus sorted by name puts all the long provincial reports in the
+    last shard): the largest first, each to the shard with the fewest characters and room left.
+    None for one worker."""
+    n = len(corpus)
+    if workers <= 1 or n <= workers:
+        return None
+    texts = pc.utf8_length(corpus.with_format("arrow")["text"]).to_pylist()
+    sizes = [t if t is not None else _file_size(p) for t, p in zip(texts, corpus["path"])]
+    div, mod = divmod(n, workers)
+    room = [div + (k < mod) for k in range(workers)]  # as Dataset.shard(contiguous=True) cuts
+    shards: list[list[int]] = [[] for _ in range(workers)]
+    load = [0] * workers
+    for i in sorted(range(n), key=lambda i: -sizes[i]):
+        k = min((k for k in range(workers) if len(shards[k]) < room[k]), key=load.__getitem__)
+        shards[k].append(i)
+        load[k] += sizes[i]
+    return [i for shard in shards for i in sorted(shard)]
+
+
+def _file_size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 class _TablesInOrder:

@@ -24,8 +24,10 @@ once per process.
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.machinery
 import importlib.util
+import json
 import logging
 import operator
 import os
@@ -64,14 +66,46 @@ def dictionary_path() -> Path:
 
 @functools.cache
 def _dictionary() -> tuple[dict[str, str], dict[str, list[int]], int]:
-    """jieba's dictionary file read once: its verbs' tags, the frequencies of repeated words, its total.
+    """What gwr needs of jieba's dictionary (see `_read_dictionary`), from the cache when it is there.
+
+    Reading the 349,000 entries takes most of a second, so the facts read are
+    kept in `$GWR_CACHE_DIR` (default `~/.cache/gwr`), keyed by the file's
+    path, size and time and by gwr's user dictionary, as jieba keeps its own
+    prefix dictionary in the temp folder; no cache can be written: read every time.
+    """
+    path = dictionary_path()
+    stat = path.stat()
+    key = hashlib.sha256(f"{_CACHE_FORMAT}|{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|"
+                         f"{jieba_user_dict()}".encode("utf-8")).hexdigest()[:24]
+    cache = Path(os.environ.get("GWR_CACHE_DIR") or Path.home() / ".cache" / "gwr") / f"jieba-dict-{key}.json"
+    try:
+        facts = json.loads(cache.read_text(encoding="utf-8"))
+        return facts["verb_tags"], facts["repeated"], facts["total"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    verb_tags, repeated, total = _read_dictionary(path)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"verb_tags": verb_tags, "repeated": repeated, "total": total},
+                                  ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, cache)
+    except OSError:
+        pass  # a read-only home: no cache
+    return verb_tags, repeated, total
+
+
+_CACHE_FORMAT = 1
+
+
+def _read_dictionary(path: Path) -> tuple[dict[str, str], dict[str, list[int]], int]:
+    """jieba's dictionary file read: its verbs' tags, the frequencies of repeated words, its total.
 
     The tags are those of the words tagged v... (v, vn, vd, ...), a word
     listed twice keeping its last tag, as jieba.posseg reads the file. The
     frequencies are kept for words the file lists twice and for the words
     gwr's user dictionary adds again: jieba's total counts every listing.
     """
-    path = dictionary_path()
     text = path.read_text(encoding="utf-8")
     fields = text.split()
     if len(fields) % 3 or text.count("\n") + (not text.endswith("\n")) != len(fields) // 3:

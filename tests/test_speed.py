@@ -73,6 +73,20 @@ def test_verb_tags_are_jieba_posseg_tags():
     assert seg.verb_tags() == {w: t for w, t in jieba.posseg.dt.word_tag_tab.items() if t.startswith("v")}
 
 
+def test_the_dictionary_cache_holds_what_the_file_says(tmp_path, monkeypatch):
+    monkeypatch.setenv("GWR_CACHE_DIR", str(tmp_path))
+    fresh = seg._read_dictionary(seg.dictionary_path())
+    seg._dictionary.cache_clear()
+    try:
+        assert seg._dictionary() == fresh and len(list(tmp_path.glob("jieba-dict-*.json"))) == 1  # written
+        seg._dictionary.cache_clear()
+        assert seg._dictionary() == fresh  # read back
+        assert fresh[1]["B超"] == [3, 3] and fresh[2] == sum(int(line.split()[1]) for line in seg.dictionary_path()
+                                                              .read_text(encoding="utf-8").splitlines())
+    finally:
+        seg._dictionary.cache_clear()
+
+
 def test_auto_falls_back_to_plain_jieba(monkeypatch):
     real = seg.importlib.util.find_spec
     monkeypatch.delenv("GWR_SEGMENTER", raising=False)
