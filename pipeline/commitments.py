@@ -147,8 +147,8 @@ def _after_scope(tokens: list[tuple[int, int, str]]) -> list[tuple[int, int, str
     return tokens
 
 
-def find_action(tokens: list[tuple[int, int, str]], quotes: list[tuple[int, int]], limit: int
-                ) -> tuple[str, int, bool]:
+def find_action(tokens: list[tuple[int, int, str]], quotes: list[tuple[int, int]], limit: int,
+                has_target: bool = False) -> tuple[str, int, bool]:
     """The first verb as written before `limit`, where it ends ('' and -1 when none), and
     whether it opens the clause (only manner and strength words before it).
 
@@ -176,10 +176,14 @@ def find_action(tokens: list[tuple[int, int, str]], quotes: list[tuple[int, int]
             ahead = next((x for _, _, x in before[i + 1:] if x not in lex.manner), "")
             nxt_verb = bool(ahead) and _as_verb(ahead) is not None
         if w in lex.strength:
-            if nxt_verb or (final_verb and i + 1 < len(before)) or predicate:
+            # the clause ends in its own predicate: a verb, or a comparator verb at the quantity (力争…突破600亿元)
+            ends_in_comparator = bool(before) and before[-1][2] in lex.comparator_verbs and before[-1][0] == limit
+            if nxt_verb or (final_verb and i + 1 < len(before)) or predicate or ends_in_comparator:
                 fallback = fallback if fallback[0] else (w, hi)  # 确保空气优良天数达到350天 -> 达到
                 continue
-            first_real = first_real or (w, hi, i)
+            if has_target:  # 力争空气质量优良天数300天以上: the verb is elided, the strength word is none
+                continue
+            first_real = first_real or (w, hi, i)  # 确保用能需求 -> 确保
             break
         if w in lex.manner and nxt_verb and (w not in lex.strict_manner or _pos_tags().get(ahead) == "v"):
             continue
@@ -199,8 +203,35 @@ def find_action(tokens: list[tuple[int, int, str]], quotes: list[tuple[int, int]
         opens = _opens(tokens, before[i][0])
         if predicate is not None and not opens:
             return (*predicate, False)
+        if not opens:
+            after_degree = _after_degree_adverb(before, i)
+            if after_degree is not None:
+                return (*after_degree, False)
         return verb, hi, opens
     return (*(predicate or fallback), False)
+
+
+def _after_degree_adverb(before: list[tuple[int, int, str]], i: int) -> tuple[str, int] | None:
+    """社会治理水平明显提高: a verb right after a degree adverb, later than the verb found at `i`
+    (which then stands inside the topic, 治理), is the clause's predicate."""
+    degree = _degree_adverbs()
+    for k in range(i + 1, len(before)):
+        word = before[k][2]
+        if word in degree and k + 1 < len(before):
+            verb = _as_verb(before[k + 1][2])
+            if verb is not None:
+                return verb, before[k + 1][1]
+        for adverb in degree:  # 明显提高, one token
+            if word.startswith(adverb) and len(word) > len(adverb) and is_verb(word[len(adverb):]):
+                return word[len(adverb):], before[k][1]
+    return None
+
+
+@functools.cache
+def _degree_adverbs() -> frozenset[str]:
+    from schemas.tables import read_tsv
+
+    return frozenset(r[0] for r in read_tsv("degree_adverbs.tsv", 1, package="pipeline"))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -246,7 +277,7 @@ def describe(c: CommitmentMatch, tokens: Tokens) -> None:
     quotes = quoted_ranges(text, c.lo, c.hi)
     targets = [q.lo for q in c.quantities if q.role == "target" and c.lo <= q.lo < c.hi]
     limit = min(targets) if targets else c.hi
-    action, action_end, opens = find_action(tokens.within(c.para, c.lo, c.hi), quotes, limit)
+    action, action_end, opens = find_action(tokens.within(c.para, c.lo, c.hi), quotes, limit, bool(targets))
     c.action_opens = opens
     first = c.inherit_from
     if first is not None and (not action or action in lexicon().comparator_verbs

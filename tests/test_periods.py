@@ -217,3 +217,22 @@ def test_a_level_reached_is_not_a_fall(body, expected):
     (o,) = extract(text, year=2013, place="某市", level="city").outcomes
     q = o.quantities[0]
     assert (o.indicator, q.value, q.kind, q.decrease) == expected
+
+
+ACTIONS = [  # clause (from the golds' reports) -> action, read by the guideline
+    ("力争全市技术合同成交额突破600亿元", "突破"),        # city-shenyang-2024: a comparator verb ends the clause
+    ("力争空气质量优良天数300天以上", ""),               # city-chengdu-2024: elided, the strength word is none
+    ("坚决当好全省发展的“压舱石”和“主引擎”", "当好"),     # city-chengdu-2024
+    ("争创国家级文旅消费示范城市", "争创"),               # zhengzhou-2025: no verb of its own follows
+    ("滚动推进100项关键核心技术攻关", "推进"),            # city-shenyang-2024: a manner word
+    ("组织实施重大科技专项", "组织实施"),                 # city-shenyang-2024: a compound verb
+    ("有效防范化解各类风险", "防范化解"),                 # province-henan-2026
+    ("社会治理水平明显提高", "提高"),                     # province-chongqing-2026: after a degree adverb
+    ("人民群众获得感幸福感安全感认同感进一步增强", "增强"),  # province-zhejiang-2026
+]
+
+
+@pytest.mark.parametrize("clause,action", ACTIONS, ids=[a[0] for a in ACTIONS])
+def test_action(clause, action):
+    doc = extract(_report(f"{clause}。"), year=2024, place="某市", level="city")
+    assert [(c.text, c.action) for c in doc.commitments] == [(clause, action)]
