@@ -149,6 +149,21 @@ def read_docs(paths: Iterable[Path]) -> Iterator[dict]:
 ROWS = pa.schema([(name, pa.list_(pa.struct(list(schema)))) for name, schema in SCHEMAS.items()])
 
 
+_FORMULA = r"^[=+\-@\t\r]"
+
+
+def csv_safe_table(table: pa.Table) -> pa.Table:
+    """Text cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) get a leading
+    apostrophe in the CSV (the OWASP convention); the parquet keeps the text as it is."""
+    columns = []
+    for name, column in zip(table.column_names, table.columns):
+        if pa.types.is_string(column.type):
+            risky = pc.fill_null(pc.match_substring_regex(column, _FORMULA), False)
+            column = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+        columns.append(column)
+    return pa.Table.from_arrays(columns, schema=table.schema)
+
+
 class _TableWriter:
     def __init__(self, outdir: Path, name: str, schema: pa.Schema, csv: bool):
         self.schema, self.rows, self.written = schema, [], False
@@ -178,7 +193,7 @@ class _TableWriter:
         self.written = True
         self.parquet.write_table(table)
         if self.csv:
-            self.csv.write_table(table)
+            self.csv.write_table(csv_safe_table(table))
 
     def close(self) -> None:
         self.flush()

@@ -189,3 +189,17 @@ def test_outcomes_table_rows_from_a_v2_document(example2_gold):
                                ("urban_new_jobs", 2025, 2025, 8.1, False, "result"),
                                ("gdp_growth", 2021, 2025, 5.6, True, "result"),
                                ("high_tech_firms", 2021, 2025, 1200, False, "result")]
+
+
+def test_csv_tables_escape_cells_that_look_like_formulas():
+    """A place =HYPERLINK(…), a province @SUM(A1), a clause +1+1 go into the CSV with a leading apostrophe
+    (the parquet keeps them as written); negative numbers are numbers, not text, and stay as they are."""
+    import pyarrow as pa
+
+    from pipeline.tables import csv_safe_table
+
+    table = pa.table({"place": ["=HYPERLINK(\"x\")", "郑州市", None], "province": ["@SUM(A1)", "-1", "河南省"],
+                      "value": [-1.5, 2.0, 3.0]})
+    safe = csv_safe_table(table).to_pydict()
+    assert safe == {"place": ["'=HYPERLINK(\"x\")", "郑州市", None], "province": ["'@SUM(A1)", "'-1", "河南省"],
+                    "value": [-1.5, 2.0, 3.0]}
