@@ -121,8 +121,9 @@ def _role_from_body(text: str) -> str | None:
     return "review" if strong >= 2 and review > tasks else None
 
 
-def _is_targets_leaf(h: Heading) -> bool:
-    return h.style == "plain" and _role_of(h.title) == "targets"
+def _is_leaf(h: Heading) -> bool:
+    """Headings that hold no numbered parts: an unnumbered targets heading and an own-line sub-head."""
+    return h.style == "subhead" or (h.style == "plain" and _role_of(h.title) == "targets")
 
 
 def assign_levels(headings: list[Heading]) -> None:
@@ -131,8 +132,8 @@ def assign_levels(headings: list[Heading]) -> None:
     last_at_level: dict[int, Heading] = {}
     previous: Heading | None = None
     for i, h in enumerate(headings, 1):
-        if previous is not None and _is_targets_leaf(previous) and h.style != "plain" and stack:
-            stack.pop()  # 主要预期目标 on its own line holds no numbered parts: they are its siblings
+        if previous is not None and _is_leaf(previous) and h.style not in ("plain", previous.style) and stack:
+            stack.pop()  # 主要预期目标 or a sub-head holds no numbered parts: they are its siblings
         if h.style in resets:
             stack = [h.style]
         elif h.style in stack:

@@ -47,6 +47,10 @@ def _expected(report_id: str) -> tuple[str | None, list[tuple[str, str]], list[t
 REPORTS = sorted(p.stem for p in OUTLINES.glob("*.tsv"))
 
 
+def test_every_corpus_report_has_a_hand_checked_outline():
+    assert REPORTS == sorted(p.stem for p in CORPUS.glob("*.txt"))
+
+
 @pytest.mark.parametrize("report_id", REPORTS)
 def test_headings_levels_and_roles_as_read(report_id):
     doc, text = _run(report_id)
@@ -116,6 +120,20 @@ LAYOUTS = {
         [(1, "review", "一、“十四五”时期发展成就"),
          (2, "review", "五年来，我们坚定推进创新驱动，科技实力显著增强。"),
          (2, "review", "五年来，我们坚持以人民为中心，民生福祉持续增进。")]),
+    "own-line —— summary lines stay prose (the Chengdu 2024 gold)": (
+        "2023年工作回顾\n2023年是极不平凡的一年。\n——我们砥砺攻坚、接续奋斗，高质量发展成效明显。\n创新动能持续激发。\n"
+        "——我们用心用情、民生为先，高品质生活增色添彩。\n市民健康更有保障。\n一年来，主要开展了以下工作。\n"
+        "（一）坚持科技引领，现代化产业体系加快构建\n科技创新动力强劲。\n",
+        [(1, "review", "2023年工作回顾"), (2, "review", "（一）坚持科技引领，现代化产业体系加快构建")]),
+    "numbered parts after own-line sub-heads are their siblings": (
+        "一、2025年工作回顾\n一是办好十五运会。\n圆满完成筹办任务。\n二是稳住经济大盘。\n增长5%。\n"
+        "（一）着力推动科技创新\n研发投入增长10%。\n",
+        [(1, "review", "一、2025年工作回顾"), (2, "review", "一是办好十五运会。"), (2, "review", "二是稳住经济大盘。"),
+         (2, "review", "（一）着力推动科技创新")]),
+    "run-in —— items stay prose": (
+        "一、2025年工作回顾\n——发展质效不断提高，综合实力进一步跃升。全省生产总值增长5%。\n"
+        "——创新动能显著增强。研发投入强度提高到3.3%。\n",
+        [(1, "review", "一、2025年工作回顾")]),
     "a lone 五年来 lead-in stays prose": (
         "一、2025年工作回顾\n五年来，我们有力应对风险挑战，顺利实现主要目标。\n——发展质效不断提高。全省生产总值增长5%。\n",
         [(1, "review", "一、2025年工作回顾")]),
