@@ -96,7 +96,8 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
                 texts_dir.mkdir(exist_ok=True)
                 source = str(texts_dir / f"{doc_id}.txt")
                 _write_atomic(Path(source), report.text)
-            notes = guessed_notes(batch["guessed"][i], batch["level"][i], batch["year"][i]) + list(batch["notes"][i])
+            notes = guessed_notes(batch["guessed"][i], batch["level"][i], batch["year"][i], batch["place"][i],
+                                  batch["province"][i]) + list(batch["notes"][i])
             doc = extract(report.text, year=batch["year"][i], place=batch["place"][i], level=batch["level"][i],
                           province=batch["province"][i], report_id=doc_id, source=source,
                           encoding=report.encoding, input_sha256=report.sha256, notes=notes)
