@@ -78,8 +78,8 @@ def panel(outdir: str | Path, indicator: str, period: str = "annual"
     quantities, commitments = _tables(Path(outdir))
     cells: dict[tuple[str, int], Cell] = {}
     for q in sorted(quantities, key=lambda r: (r["report_id"], r["start"])):
-        if q["indicator"] != indicator or q["role"] != "target" or not _wanted(q, period):
-            continue
+        if q["indicator"] != indicator or q["role"] != "target" or q["year"] is None or not _wanted(q, period):
+            continue  # a report of unknown year has no column
         key = (q["place"] or q["report_id"], q["year"])
         if key in cells:
             continue
@@ -90,7 +90,7 @@ def panel(outdir: str | Path, indicator: str, period: str = "annual"
                           level=q["level"])
     for c in sorted(commitments, key=lambda r: (r["report_id"], r["start"])):
         key = (c["place"] or c["report_id"], c["year"])
-        if (c["indicator"] == indicator and c["n_quantities"] == 0 and key not in cells
+        if (c["indicator"] == indicator and c["n_quantities"] == 0 and key not in cells and c["year"] is not None
                 and _wanted(c, period)):
             cells[key] = Cell(f"“{c['text']}”", None, c["report_id"], c["commitment_id"], c["start"], c["end"],
                               c["text"], strength=c["strength"], period=(c.get("period_start"), c.get("period_end")),

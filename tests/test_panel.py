@@ -260,3 +260,20 @@ def test_panel_page_links_every_value_to_its_clause(corpus_batch, tmp_path, caps
     target = (tmp_path / first_page).read_text(encoding="utf-8")
     element = target[target.index(f'id="{item}"'):]
     assert text in __import__("re").sub(r"<[^>]+>", "", element[element.index(">") + 1:])[:len(text) + 20]
+
+
+def test_a_report_of_unknown_year_has_no_column_and_breaks_nothing(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "undated.txt").write_text("某市政府工作报告\n主要预期目标是：地区生产总值增长6%左右。\n", encoding="utf-8")
+    (folder / "city-x-2024.txt").write_text("某市2024年政府工作报告\n主要预期目标是：地区生产总值增长5%左右。\n",
+                                            encoding="utf-8")
+    out = tmp_path / "out"
+    main(["extract", str(folder), "-o", str(out), "-q"])
+    capsys.readouterr()
+    assert main(["compare", str(out), "--indicator", "gdp_growth"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "| place | 2024 |"
+    rows = panel.panel_rows(out)
+    assert sorted((r["year"], r["period_start"], r["value"]) for r in rows if r["report_id"] == "undated") == \
+        [(None, None, 6.0)]
+    assert [a["status"] for a in panel.attainment(rows)] == ["unclear"]  # the dated target; no result stated
