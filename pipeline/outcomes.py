@@ -117,9 +117,9 @@ class _Context:
         self.first = True
 
     def clause(self, clause: str, closing: str):
-        named = periods.behind(clause, self.year)
-        names_last = any(kind == "last" for _, kind, _ in periods.mentions(clause, self.year)) or \
-            f"{self.year - 1}年" in clause
+        found = periods.mentions(clause, self.year)
+        named = periods.behind(clause, self.year, found)
+        names_last = any(kind == "last" for _, kind, _ in found) or f"{self.year - 1}年" in clause
         if named is not None:
             self.sentence = named
             if self.first:

@@ -61,6 +61,8 @@ def mentions(text: str, year: int) -> list[tuple[int, str, Period | None]]:
     kind is `plan`, `ahead`, `action`, `until`, `past`, `this` or `last`;
     `this` and `last` carry [Y, Y] and [Y-1, Y-1].
     """
+    if "年" not in text and "五" not in text:  # every period word has 年, every plan name 五
+        return []
     w = words()
     found: list[tuple[int, str, Period | None]] = []
     for m in w.plan_re.finditer(text):
@@ -84,9 +86,14 @@ def mentions(text: str, year: int) -> list[tuple[int, str, Period | None]]:
             else:
                 period = (year - 1, year - 1)
             found.append((m.start(), kind, period))
-    for m in regex.finditer(rf"(?<![0-9]){year}年(?![0-9]{{1,2}}月[0-9])", text):  # the report year written
+    for m in _report_year(year).finditer(text):  # the report year written
         found.append((m.start(), "this", (year, year)))
     return sorted(found)
+
+
+@functools.lru_cache(maxsize=256)
+def _report_year(year: int) -> regex.Pattern:
+    return regex.compile(rf"(?<![0-9]){year}年(?![0-9]{{1,2}}月[0-9])")
 
 
 def ahead(text: str, year: int) -> Period | THIS_YEAR | None:
@@ -108,9 +115,9 @@ def ahead(text: str, year: int) -> Period | THIS_YEAR | None:
     return None
 
 
-def behind(text: str, year: int) -> Period | None:
+def behind(text: str, year: int, found: list | None = None) -> Period | None:
     """The past span a stretch of a review names (“十四五”时期, 过去五年, 五年来), or None for last year."""
-    for _, kind, period in mentions(text, year):
+    for _, kind, period in (found if found is not None else mentions(text, year)):
         if kind == "last":
             return None
         if kind in ("plan", "past") and period is not None and period[1] < year and period[1] > period[0]:
