@@ -223,15 +223,45 @@ def _results(engine: str, corpus: datasets.Dataset, outdir: Path, workers: int, 
     worker_ready()  # load once here: forked workers share it
     order = _balanced(corpus, workers)
     mapped = _map(corpus.select(order) if order else corpus, outdir, workers, batch_size, max_bytes, progress, cache)
-    table = mapped.data.table  # memory-mapped: read as written
-    if not order:
-        for batch in table.to_batches(max_chunksize=256):
-            yield pa.Table.from_batches([batch])
-    else:
-        back = sorted(range(len(order)), key=order.__getitem__)  # where each report's result is
-        for lo in range(0, len(back), 256):
-            yield table.take(back[lo:lo + 256])
-    del table, mapped
+    files = [f["filename"] for f in mapped.cache_files]
+    del mapped  # the results are read from the map's files, a batch at a time, not memory-mapped
+    yield from _in_corpus_order(files, list(corpus["id"]))
+
+
+def _in_corpus_order(files: list[str], ids: list[str], chunk: int = 16) -> Iterator[pa.Table]:
+    """The rows of the map's result files (one a shard, each in corpus order) merged into corpus order,
+    `chunk` rows at a time: read from the shard whose last row came first; a row that comes early waits."""
+    position = {doc_id: i for i, doc_id in enumerate(ids)}
+    streams = [_rows(f) for f in files]
+    last = [-1] * len(streams)
+    waiting: dict[int, pa.RecordBatch] = {}
+    out: list[pa.RecordBatch] = []
+    for p in range(len(ids)):
+        while p not in waiting:
+            live = [k for k in range(len(streams)) if streams[k] is not None]
+            if not live:
+                raise GwrError(f"batch: no result for {ids[p]!r}")
+            k = min(live, key=last.__getitem__)
+            row = next(streams[k], None)
+            if row is None:
+                streams[k] = None
+                continue
+            last[k] = position[row.column("id")[0].as_py()]
+            waiting[last[k]] = row
+        out.append(waiting.pop(p))
+        if len(out) == chunk:
+            yield pa.Table.from_batches(out)
+            out = []
+    if out:
+        yield pa.Table.from_batches(out)
+
+
+def _rows(path: str) -> Iterator[pa.RecordBatch]:
+    """One result file (Arrow IPC stream, as Dataset.map writes it) row by row, a batch read at a time."""
+    with pa.OSFile(path) as f:
+        for batch in pa.ipc.open_stream(f):
+            for i in range(batch.num_rows):
+                yield batch.slice(i, 1)
 
 
 def _balanced(corpus: datasets.Dataset, workers: int) -> list[int] | None:

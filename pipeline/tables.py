@@ -167,27 +167,43 @@ def csv_safe_table(table: pa.Table) -> pa.Table:
 class _TableWriter:
     def __init__(self, outdir: Path, name: str, schema: pa.Schema, csv: bool):
         self.schema, self.rows, self.written = schema, [], False
+        self.arrow: list[pa.Array] = []
+        self.arrow_rows = 0
         self.parquet = pq.ParquetWriter(outdir / f"{name}.parquet", schema)
         self.csv = pa_csv.CSVWriter(outdir / f"{name}.csv", schema) if csv else None
 
     def add(self, rows: list[dict]) -> None:
+        self._flush_arrow()
         self.rows += rows
         if len(self.rows) >= ROW_GROUP:
             self.flush()
 
     def add_arrow(self, rows: pa.Array | pa.ChunkedArray) -> None:
-        """Rows already in Arrow (a list column of ROWS): written as they are, in row groups."""
-        self.flush()
+        """Rows already in Arrow (a list column of ROWS), gathered into row groups of ROW_GROUP rows."""
+        self._flush_rows()
         flat = pc.list_flatten(rows)
-        chunks = flat.chunks if isinstance(flat, pa.ChunkedArray) else [flat]
-        for chunk in chunks:
-            for lo in range(0, len(chunk), ROW_GROUP):
-                self._write(pa.Table.from_struct_array(chunk.slice(lo, ROW_GROUP)).cast(self.schema))
+        chunks = [c for c in (flat.chunks if isinstance(flat, pa.ChunkedArray) else [flat]) if len(c)]
+        if chunks:  # a copy: a slice would keep the whole batch it came from alive while it waits
+            self.arrow.append(pa.concat_arrays(chunks) if len(chunks) > 1 else pa.concat_arrays([chunks[0], chunks[0][:0]]))
+            self.arrow_rows += len(self.arrow[-1])
+        if self.arrow_rows >= ROW_GROUP:
+            self._flush_arrow()
 
     def flush(self) -> None:
+        self._flush_rows()
+        self._flush_arrow()
+
+    def _flush_rows(self) -> None:
         if self.rows:
             self._write(pa.Table.from_pylist(self.rows, schema=self.schema))
         self.rows = []
+
+    def _flush_arrow(self) -> None:
+        if self.arrow:
+            rows = pa.concat_arrays(self.arrow)
+            for lo in range(0, len(rows), ROW_GROUP):
+                self._write(pa.Table.from_struct_array(rows.slice(lo, ROW_GROUP)).cast(self.schema))
+        self.arrow, self.arrow_rows = [], 0
 
     def _write(self, table: pa.Table) -> None:
         self.written = True
