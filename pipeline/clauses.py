@@ -152,14 +152,13 @@ def _plan_cue() -> regex.Pattern:
     return regex.compile("|".join(f"(?:{row[0]})" for row in read_tsv("plan_targets_cues.tsv", 1, package="pipeline")))
 
 
-def plan_target_regions(a: Analysis, by_heading: dict) -> list[Region]:
+def plan_target_regions(a: Analysis) -> list[Region]:
     """Paragraphs outside every region that state a plan period's targets (…设置了29项主要指标，包括：…
     under “十四五”时期发展成就和“十五五”时期主要目标任务): a targets region each, after the cue."""
     if a.year is None:
         return []
     taken = {id(r.paragraph) for r in a.regions}
     starts = [h.start for h in a.headings]
-    titles = {h.id: h.title for h in a.headings}
     out = []
     for p in a.paragraphs:
         if id(p) in taken:
@@ -173,7 +172,7 @@ def plan_target_regions(a: Analysis, by_heading: dict) -> list[Region]:
             continue
         named = periods.ahead(p.text[:cue.start()], a.year)
         if named is None and h is not None:
-            named = periods.ahead(titles[h.id], a.year)
+            named = periods.ahead(h.title, a.year)
         if isinstance(named, tuple) and named[1] > a.year:
             out.append(Region(p, cue.end(), h.id if h else None, True, period=named))
     return out
@@ -181,7 +180,7 @@ def plan_target_regions(a: Analysis, by_heading: dict) -> list[Region]:
 
 def analyse_clauses(a: Analysis, doc=None) -> None:
     by_heading = heading_periods(a.headings, a.year)
-    a.regions.extend(plan_target_regions(a, by_heading))
+    a.regions.extend(plan_target_regions(a))
     a.regions.sort(key=lambda r: (r.paragraph.start, r.start))
     for region in a.regions:
         try:

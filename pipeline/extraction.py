@@ -174,16 +174,15 @@ def _quantities(p, matches, a: Analysis, multi_year: bool, role: str | None = No
     return found
 
 
-def commitment_period(c: CommitmentMatch, year: int | None) -> tuple[int, int] | None:
+def commitment_period(c: CommitmentMatch, year: int | None, deadline: Deadline | None
+                      ) -> tuple[int, int] | None:
     """The clause's span, else the report year; a deadline in a later year sets the last year, and a
     yearly average (年均) with no span named is for the plan period the year lies in."""
     if year is None:
         return None
     first, last = c.period or (year, year)
-    if c.deadline is not None:
-        found = regex.search(r"((?:19|20)[0-9]{2})年", c.deadline.text)
-        if found and int(found.group(1)) > last:
-            last = int(found.group(1))
+    if deadline is not None:
+        last = max(last, deadline.date.year)
     if first == last and any(q.per_year == "always" for q in c.quantities):
         plan = periods.plan_around(year)
         if plan is not None:
@@ -201,8 +200,6 @@ def _outcome(i: int, o: OutcomeMatch, a: Analysis) -> Outcome | None:
 
 def _commitment(i: int, c: CommitmentMatch, year: int | None, a: Analysis) -> Commitment:
     p = c.para
-    period = commitment_period(c, year)
-    found = _quantities(p, c.quantities, a, period is not None and period[1] > period[0])
     deadline = None
     if c.deadline is not None:
         try:
@@ -210,6 +207,8 @@ def _commitment(i: int, c: CommitmentMatch, year: int | None, a: Analysis) -> Co
                                                 "text": c.deadline.text, "report_year": year})
         except ValidationError as exc:
             a.warnings.append(f"deadline {c.deadline.text!r} left out: {exc.errors()[0]['msg']}")
+    period = commitment_period(c, year, deadline)
+    found = _quantities(p, c.quantities, a, period is not None and period[1] > period[0])
     return Commitment(id=f"c{i}", section=c.section, span=(c.start, c.end), text=c.text, action=c.action,
                       object=c.object, indicator=c.indicator, strength=c.strength, period=period,
                       quantities=found, deadline=deadline)

@@ -9,13 +9,61 @@ main-targets paragraph a clause with no number may carry its id too
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+
+import regex
 from spacy.language import Language
 
 from schemas import resolve_unit
+from schemas.tables import read_tsv
 
 from .lexicon import IndicatorRule, lexicon
 from .model import Analysis, CommitmentMatch
 from .stage import Stage
+
+
+@dataclass(frozen=True)
+class OutcomeWords:
+    """What a subject says about an indicator, for targets (this stage) and results (the outcomes stage):
+    bare predicates, comparisons, flows, parts of the place (`data/outcome_words.tsv`)."""
+
+    bare: regex.Pattern
+    comparison: regex.Pattern
+    flows: dict[str, regex.Pattern]
+    change_ok: frozenset[str]
+    totals: frozenset[str]
+    total_word: regex.Pattern
+    never: frozenset[str]
+    part: regex.Pattern
+
+
+@functools.cache
+def words() -> OutcomeWords:
+    rows = read_tsv("outcome_words.tsv", 2, package="pipeline", optional=1)
+    bare = sorted((r[1] for r in rows if r[0] == "bare"), key=len, reverse=True)
+    change_words = sorted(lexicon().change_kind, key=len, reverse=True)
+    return OutcomeWords(
+        bare=regex.compile("^(?:" + "|".join(map(regex.escape, bare + change_words)) + r"|[\s，、,])*$"),
+        comparison=regex.compile("|".join(f"(?:{r[1]})" for r in rows if r[0] == "comparison")),
+        flows={r[1]: regex.compile(r[2]) for r in rows if r[0] == "flow"},
+        change_ok=frozenset(r[1] for r in rows if r[0] == "change_ok"),
+        totals=frozenset(r[1] for r in rows if r[0] == "total"),
+        total_word=regex.compile("|".join(f"(?:{r[1]})" for r in rows if r[0] == "total_word")),
+        never=frozenset(r[1] for r in rows if r[0] == "none"),
+        part=regex.compile("|".join(f"(?:{r[1]})" for r in rows if r[0] == "part")),
+    )
+
+
+def part_of_place(subject: str) -> bool:
+    """The subject names a part of the place (脱贫地区, 主城区, 城市副中心…), not the whole."""
+    return bool(words().part.search(subject))
+
+
+def flow_missing(indicator: str, subject: str) -> bool:
+    """An id that counts new things (high_tech_firms) with no flow word (新增) in the subject: a stock."""
+    flow = words().flows.get(indicator)
+    return flow is not None and not flow.search(subject)
 
 
 def _fits(rule: IndicatorRule, c: CommitmentMatch) -> bool:
@@ -38,30 +86,28 @@ def indicator_of(c: CommitmentMatch, inherited: str = "") -> str | None:
     subject = text[c.lo:first]
     if inherited and c.quantities and bare_predicate(subject):
         subject = inherited + subject
-    from .outcomes import flow_missing, part_of_place
-
-    if not lexicon().indicator_any.search(subject) or part_of_place(subject):
-        return None  # 城市副中心和平原新城地区生产总值年均增长5%以上: a part of the place
-    named = [rule for rule in lexicon().indicators
-             if rule.pattern.search(subject) and not (rule.exclude and rule.exclude.search(subject))]
+    named = named_rules(subject)
+    has_target = any(q.role == "target" for q in c.quantities)
     fitting = [rule.id for rule in named if _fits(rule, c)
-               and not (has_quantity(c) and flow_missing(rule.id, subject))]  # 高新技术企业突破5900家: a stock
+               and not (has_target and flow_missing(rule.id, subject))]  # 高新技术企业突破5900家: a stock
     if not fitting:
         return None
-    has_target = any(q.role == "target" for q in c.quantities)
     if not has_target and len({rule.pattern.search(subject).start() for rule in named}) > 1:
         return None  # 城镇新增就业人数、城镇登记失业率…完成目标: several indicators, none alone
     return fitting[0]
 
 
-def has_quantity(c: CommitmentMatch) -> bool:
-    return any(q.role == "target" for q in c.quantities)
+def named_rules(subject: str) -> list[IndicatorRule]:
+    """The indicator rules a subject names, in the table's order; none for a part of the place
+    (城市副中心和平原新城地区生产总值…), for targets and results alike."""
+    if not lexicon().indicator_any.search(subject) or part_of_place(subject):
+        return []
+    return [rule for rule in lexicon().indicators
+            if rule.pattern.search(subject) and not (rule.exclude and rule.exclude.search(subject))]
 
 
 def bare_predicate(subject: str) -> bool:
     """Only predicate words stand before the number (同比增长, 比上年增长): the subject is elided."""
-    from .outcomes import words
-
     return bool(words().bare.match(subject))
 
 

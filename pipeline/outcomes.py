@@ -17,78 +17,31 @@ covers that span, and a level reached is the span's last year.
 from __future__ import annotations
 
 import bisect
-import functools
-from dataclasses import dataclass
-
 import regex
 from spacy.language import Language
 
 from schemas import resolve_unit
-from schemas.tables import read_tsv
 
 from . import periods
 from .clauses import CLAUSE, _SENTENCE_END, trim
 from .commitments import split_enumeration
+from .indicators import bare_predicate, flow_missing, named_rules, words
 from .lexicon import TIMEOUT, IndicatorRule, lexicon
 from .model import Analysis, CommitmentMatch, Heading, OutcomeMatch, Paragraph
 from .quantities import classify, find_quantities
 from .stage import Stage
 
 
-@dataclass(frozen=True)
-class OutcomeWords:
-    bare: regex.Pattern
-    comparison: regex.Pattern
-    flows: dict[str, regex.Pattern]
-    change_ok: frozenset[str]
-    totals: frozenset[str]
-    total_word: regex.Pattern
-    never: frozenset[str]
-    part: regex.Pattern
-
-
-@functools.cache
-def words() -> OutcomeWords:
-    rows = read_tsv("outcome_words.tsv", 2, package="pipeline", optional=1)
-    bare = sorted((r[1] for r in rows if r[0] == "bare"), key=len, reverse=True)
-    change_words = sorted(lexicon().change_kind, key=len, reverse=True)
-    return OutcomeWords(
-        bare=regex.compile("^(?:" + "|".join(map(regex.escape, bare + change_words)) + r"|[\s，、,])*$"),
-        comparison=regex.compile("|".join(f"(?:{r[1]})" for r in rows if r[0] == "comparison")),
-        flows={r[1]: regex.compile(r[2]) for r in rows if r[0] == "flow"},
-        change_ok=frozenset(r[1] for r in rows if r[0] == "change_ok"),
-        totals=frozenset(r[1] for r in rows if r[0] == "total"),
-        total_word=regex.compile("|".join(f"(?:{r[1]})" for r in rows if r[0] == "total_word")),
-        never=frozenset(r[1] for r in rows if r[0] == "none"),
-        part=regex.compile("|".join(f"(?:{r[1]})" for r in rows if r[0] == "part")),
-    )
-
-
-def _fits(rule: IndicatorRule, kind: str, base: str) -> bool:
+def _fits_result(rule: IndicatorRule, kind: str, base: str) -> bool:
     if rule.kind in ("any", kind) and (not rule.units or base in rule.units):
         return True
     return kind == "change" and rule.id in words().change_ok and base in ("percent", "pp")
 
 
-def part_of_place(subject: str) -> bool:
-    """The subject names a part of the place (脱贫地区, 主城区, 城市副中心…), not the whole."""
-    return bool(words().part.search(subject))
-
-
-def flow_missing(indicator: str, subject: str) -> bool:
-    """An id that counts new things (high_tech_firms) with no flow word (新增) in the subject: a stock."""
-    flow = words().flows.get(indicator)
-    return flow is not None and not flow.search(subject)
-
-
 def outcome_indicator(subject: str, kind: str, base: str) -> str | None:
     """The indicator whose result a number of this kind and unit is, named in `subject`."""
-    if not lexicon().indicator_any.search(subject) or part_of_place(subject):
-        return None
-    for rule in lexicon().indicators:
-        if not rule.pattern.search(subject) or (rule.exclude and rule.exclude.search(subject)):
-            continue
-        if not _fits(rule, kind, base):
+    for rule in named_rules(subject):
+        if not _fits_result(rule, kind, base):
             continue
         if rule.id in words().never:
             return None
@@ -119,7 +72,7 @@ class _Context:
     def clause(self, clause: str, closing: str):
         found = periods.mentions(clause, self.year)
         named = periods.behind(clause, self.year, found)
-        names_last = any(kind == "last" for _, kind, _ in found) or f"{self.year - 1}年" in clause
+        names_last = _names_last(clause, self.year, found)
         if named is not None:
             self.sentence = named
             if self.first:
@@ -190,7 +143,7 @@ def _item_outcomes(a: Analysis, item: CommitmentMatch, span, subject: str, found
     own = text[item.lo:first]
     if lexicon().indicator_any.search(own):
         subject = own
-    elif not words().bare.match(own):
+    elif not bare_predicate(own):
         return subject if not regex.search(r"\p{Han}", own) else ""
     year = a.year
     chosen = []
@@ -237,8 +190,10 @@ def analyse_outcomes(a: Analysis, doc=None) -> None:
                               f"(regex time limit {TIMEOUT} s)")
 
 
-def _names_last(title: str, year: int) -> bool:
-    return f"{year - 1}年" in title or any(k == "last" for _, k, _ in periods.mentions(title, year))
+def _names_last(text: str, year: int, found: list | None = None) -> bool:
+    """The stretch names last year (去年, 这一年, or the year written)."""
+    return f"{year - 1}年" in text or any(k == "last" for _, k, _ in
+                                         (found if found is not None else periods.mentions(text, year)))
 
 
 @Language.factory("gwr_outcomes")
