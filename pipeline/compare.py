@@ -124,7 +124,7 @@ def render(places: list[str], years: list[int], cells: dict[tuple[str, int], Cel
         import csv
         import io
 
-        from .panel import csv_safe
+        from .tables import csv_safe
 
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
@@ -168,13 +168,9 @@ def write_parquet(places, years, cells, path: Path, indicator: str) -> None:
     schema = pa.schema([(n, getattr(pa, t)()) for n, t in TIDY_COLUMNS])
     table = pa.Table.from_pylist(tidy_rows(places, years, cells, indicator), schema=schema)
     if Path(path).suffix.lower() == ".csv":
-        from .panel import csv_safe
+        from .tables import csv_safe_table
 
-        frame = table.to_pandas()
-        for n, t in TIDY_COLUMNS:
-            if t == "string":
-                frame[n] = frame[n].map(csv_safe)
-        frame.to_csv(path, index=False)
+        csv_safe_table(table).to_pandas().to_csv(path, index=False)
     else:
         pq.write_table(table, path)
 

@@ -35,8 +35,7 @@ import pyarrow.parquet as pq
 
 from schemas import GwrError
 
-from .tables import QUANTITIES as _Q
-from .tables import OUTCOMES as _O  # noqa: F401  (the source tables' schemas)
+from .tables import csv_safe_table
 
 #: The panel's columns: (name, arrow type, meaning). The order is the table's.
 COLUMNS: list[tuple[str, pa.DataType, str]] = [
@@ -278,16 +277,6 @@ _GB2260 = [(11, "北京"), (12, "天津"), (13, "河北"), (14, "山西"), (15, 
 
 
 # -- writing ----------------------------------------------------------------------------------
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value):
-    """A text cell that a spreadsheet would run as a formula (=, +, -, @) gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def write(rows: list[dict], columns: list[tuple[str, pa.DataType, str]], path: str | Path,
           excel: bool = False) -> Path:
     """Parquet, CSV (UTF-8; with a BOM for Excel) or Stata .dta (with variable labels), by suffix;
@@ -305,11 +294,7 @@ def write(rows: list[dict], columns: list[tuple[str, pa.DataType, str]], path: s
         if suffix == ".parquet":
             pq.write_table(table, tmp)
         elif suffix == ".csv":
-            frame = table.to_pandas()
-            for name, typ, _ in columns:
-                if pa.types.is_string(typ):
-                    frame[name] = frame[name].map(csv_safe)
-            frame.to_csv(tmp, index=False, encoding="utf-8-sig" if excel else "utf-8")
+            csv_safe_table(table).to_pandas().to_csv(tmp, index=False, encoding="utf-8-sig" if excel else "utf-8")
         else:
             frame = table.to_pandas()
             for name, typ, _ in columns:

@@ -149,7 +149,15 @@ def read_docs(paths: Iterable[Path]) -> Iterator[dict]:
 ROWS = pa.schema([(name, pa.list_(pa.struct(list(schema)))) for name, schema in SCHEMAS.items()])
 
 
-_FORMULA = r"^[=+\-@\t\r]"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA = "^[" + "".join("\\" + c if c in "-\\]^" else c for c in FORMULA_START) + "]"
+
+
+def csv_safe(value):
+    """One cell by the same convention as `csv_safe_table` (for CSV written row by row)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def csv_safe_table(table: pa.Table) -> pa.Table:
