@@ -17,7 +17,7 @@ from .document import (
 )
 from .errors import GwrError, NormalisationError, SchemaError, TableError
 from .numerals import parse_number
-from .tables import BASE_UNITS, COMPARATORS, resolve_unit, tables
+from .vocabulary import BASE_UNITS, COMPARATORS, resolve_unit, tables
 
 __all__ = [
     "SCHEMA_VERSION", "SCHEMA_VERSIONS", "BASE_UNITS", "COMPARATORS",

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from .document import Document
 from .errors import GwrError, SchemaError
-from .tables import read_tsv
+from .vocabulary import read_tsv
 
 _BREAK_SPACE = regex.compile(r"\s*\n\s*")
 

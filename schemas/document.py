@@ -36,7 +36,7 @@ from pydantic import (
 
 from .errors import NormalisationError
 from .numerals import parse_number
-from .tables import BASE_UNITS, resolve_unit, tables
+from .vocabulary import BASE_UNITS, resolve_unit, tables
 
 SCHEMA_VERSION = "2"
 SCHEMA_VERSIONS = ("1", "2")

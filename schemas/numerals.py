@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .errors import NormalisationError
-from .tables import tables
+from .vocabulary import tables
 
 
 def parse_number(text: str) -> float:

@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import jieba
 
-    from pipeline import build_nlp, extract
+    from gwr import build_nlp, extract
 
     jieba.setLogLevel(60)
     jieba.initialize()

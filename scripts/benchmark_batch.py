@@ -92,7 +92,7 @@ class TreeMemory(threading.Thread):
 
 def run(folder: Path, workers: int, engine: str) -> tuple[float, TreeMemory]:
     out = Path(tempfile.mkdtemp(prefix="gwr-bench-out-"))
-    code = ("import sys, time; from pipeline.cli import main; t0 = time.perf_counter(); "
+    code = ("import sys, time; from gwr.cli import main; t0 = time.perf_counter(); "
             f"rc = main(['extract', {str(folder)!r}, '-o', {str(out)!r}, '--workers', '{workers}', "
             f"'--engine', {engine!r}, '-q']); print('SECONDS', time.perf_counter() - t0); sys.exit(rc)")
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.evaluate import evaluate  # noqa: E402
-from schemas import validate_document  # noqa: E402
+from gwr.evaluation.harness import evaluate  # noqa: E402
+from gwr.schemas import validate_document  # noqa: E402
 
 CLAUSE = "新增企业{n}家"
 

@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     args = ap.parse_args(argv)
-    from pipeline import extract
+    from gwr import extract
 
     extract(SEED)
     print(f"{'input':<16}{'chars':>10}{'seconds':>10}{'us/char':>10}")

@@ -23,12 +23,12 @@ import regex
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from schemas import SCHEMA_VERSION, GwrError, Quantity, SchemaError, resolve_unit, validate_document  # noqa: E402
+from gwr.schemas import SCHEMA_VERSION, GwrError, Quantity, SchemaError, resolve_unit, validate_document  # noqa: E402
 
 #: The yes/no fields of a quantity (per_year, decrease), read from the model: `name=true` on a quantity line,
 #: false when left out.
 QUANTITY_FLAGS = tuple(name for name, info in Quantity.model_fields.items() if info.annotation == bool | None)
-from schemas.spans import Line, section_bodies, split_lines  # noqa: E402
+from gwr.schemas.spans import Line, section_bodies, split_lines  # noqa: E402
 
 
 class LabelError(Exception):

@@ -16,10 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import extract  # noqa: E402
-from pipeline.evaluate import evaluate, format_errors  # noqa: E402
-from pipeline.scoring import Scores  # noqa: E402
-from schemas import load_document  # noqa: E402
+from gwr import extract  # noqa: E402
+from gwr.evaluation.harness import evaluate, format_errors  # noqa: E402
+from gwr.evaluation.scoring import Scores  # noqa: E402
+from gwr.schemas import load_document  # noqa: E402
 
 FIGURES = ["commitments_lenient.f", "targets.f", "indicator_targets.f", "period.acc", "outcomes_matched.f",
            "outcomes.f", "indicator_outcomes.f", "headings.f", "headings.role", "noise.f", "action.acc",

@@ -8,9 +8,9 @@ import shutil
 import datasets
 import pytest
 
-from pipeline.batch import load_corpus, run_batch
-from pipeline.cli import main
-from pipeline.compare import panel, render
+from gwr.corpus.batch import load_corpus, run_batch
+from gwr.cli.main import main
+from gwr.corpus.compare import panel, render
 from tests.conftest import ROOT
 
 SEED = ROOT / "corpus" / "zhengzhou-2025.txt"
@@ -164,7 +164,7 @@ def test_cli_batch_exit_code_and_summary(mixed_folder, tmp_path, capsys):
 
 def test_every_table_column_is_described_in_the_data_dictionary():
     """The dataset card documents every column, with the schema's own wording where it is a model field."""
-    from pipeline.tables import COLUMNS, SCHEMAS, dataset_card
+    from gwr.corpus.tables import COLUMNS, SCHEMAS, dataset_card
 
     card = dataset_card()
     for name, schema in SCHEMAS.items():
@@ -174,13 +174,13 @@ def test_every_table_column_is_described_in_the_data_dictionary():
     assert "| `per_year` | bool | true when the value is a yearly average" in card
     assert {"period_start", "period_end", "per_year", "decrease"} <= set(SCHEMAS["quantities"].names)
     assert SCHEMAS["outcomes"].names[:5] == ["report_id", "place", "level", "province", "year"]
-    from pipeline.panel import COLUMNS as PANEL_COLUMNS
+    from gwr.corpus.panel import COLUMNS as PANEL_COLUMNS
 
     assert "## The research panel" in card and all(f"| `{n}` | {t} | " in card for n, t, _ in PANEL_COLUMNS)
 
 
 def test_outcomes_table_rows_from_a_v2_document(example2_gold):
-    from pipeline.tables import flatten_all
+    from gwr.corpus.tables import flatten_all
 
     rows = flatten_all(example2_gold)["outcomes"]
     assert [(r["indicator"], r["period_start"], r["period_end"], r["value"], r["per_year"], r["role"])
@@ -196,7 +196,7 @@ def test_csv_tables_escape_cells_that_look_like_formulas():
     (the parquet keeps them as written); negative numbers are numbers, not text, and stay as they are."""
     import pyarrow as pa
 
-    from pipeline.tables import csv_safe_table
+    from gwr.corpus.tables import csv_safe_table
 
     table = pa.table({"place": ["=HYPERLINK(\"x\")", "郑州市", None], "province": ["@SUM(A1)", "-1", "河南省"],
                       "value": [-1.5, 2.0, 3.0]})

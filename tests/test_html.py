@@ -9,11 +9,11 @@ import subprocess
 
 import pytest
 
-from pipeline import extract
-from pipeline.cli import main
-from pipeline.evaluate import evaluate, format_table
-from pipeline.html import eval_page, show_page
-from schemas import validate_document
+from gwr import extract
+from gwr.cli.main import main
+from gwr.evaluation.harness import evaluate, format_table
+from gwr.views.html import eval_page, show_page
+from gwr.schemas import validate_document
 from tests.conftest import ROOT
 
 SEED = ROOT / "corpus" / "zhengzhou-2025.txt"

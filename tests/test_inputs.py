@@ -16,14 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import extract
-from pipeline.batch import run_batch
-from pipeline.cli import main
-from pipeline.inputs import DecodingError, EmptyInputError, TableInputError, read_report
-from pipeline.pdf import EncryptedPdfError, PdfError, ScannedPdfError, _map_radical, _RADICALS
-from pipeline.readers import UnsupportedInputError, WordError
-from pipeline.rows import Columns, read_rows
-from schemas import validate_document
+from gwr import extract
+from gwr.corpus.batch import run_batch
+from gwr.cli.main import main
+from gwr.inputs.text import DecodingError, EmptyInputError, TableInputError, read_report
+from gwr.inputs.pdf import EncryptedPdfError, PdfError, ScannedPdfError, _map_radical, _RADICALS
+from gwr.inputs.readers import UnsupportedInputError, WordError
+from gwr.inputs.rows import Columns, read_rows
+from gwr.schemas import validate_document
 from tests.conftest import ROOT
 
 CORPUS = ROOT / "corpus"
@@ -50,7 +50,7 @@ def targets(doc) -> list[tuple]:
 
 
 def load(path: Path):
-    from schemas import load_document
+    from gwr.schemas import load_document
 
     return load_document(path)
 
@@ -295,7 +295,7 @@ def test_web_page_keeps_the_report_and_drops_the_site(tmp_path, dongying):
 
 
 def test_web_page_table_rows_are_lines(dongying):
-    from pipeline.readers import web_page_text
+    from gwr.inputs.readers import web_page_text
 
     page = gov_page(dongying.splitlines()).replace(
         "</div><div class=\"share\">", "<table><tr><th>指标</th><th>目标</th></tr><tr><td>就业</td><td>8万人</td></tr>"

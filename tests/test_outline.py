@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import extract
-from pipeline.corpus import meta_for
+from gwr import extract
+from gwr.corpus.metadata import meta_for
 from tests.conftest import DATA, ROOT
 
 CORPUS = ROOT / "corpus"

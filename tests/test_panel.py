@@ -10,8 +10,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline import panel
-from pipeline.cli import main
+from gwr.corpus import panel
+from gwr.cli.main import main
 from tests.conftest import DATA, ROOT
 
 
@@ -132,7 +132,7 @@ def corpus_batch(tmp_path_factory):
     for p in sorted((ROOT / "corpus").glob("*.txt")):
         (src / p.name).write_bytes(p.read_bytes())
     (src / "metadata.tsv").write_bytes((ROOT / "corpus" / "metadata.tsv").read_bytes())
-    subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", str(src), "-o", str(out / "out"), "-q"],
+    subprocess.run([sys.executable, "-m", "gwr", "extract", str(src), "-o", str(out / "out"), "-q"],
                    check=True, cwd=ROOT, capture_output=True)
     return out / "out"
 
@@ -238,7 +238,7 @@ def test_cross_section_plot_is_a_dot_plot(corpus_batch, tmp_path):
     import matplotlib
 
     matplotlib.use("Agg")
-    from pipeline import compare
+    from gwr.corpus import compare
 
     places, years, cells = compare.panel(corpus_batch, "gdp_growth")
     one_year = {k: v for k, v in cells.items() if k[1] == 2024}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import extract
+from gwr import extract
 
 
 def _report(body: str, heading: str = "三、今年重点工作") -> str:

@@ -8,11 +8,11 @@ import json
 
 import pytest
 
-from pipeline import build_nlp, extract
-from pipeline.cli import main
-from pipeline.corpus import meta_for
-from pipeline.evaluate import evaluate
-from schemas import Document, validate_document
+from gwr import build_nlp, extract
+from gwr.cli.main import main
+from gwr.corpus.metadata import meta_for
+from gwr.evaluation.harness import evaluate
+from gwr.schemas import Document, validate_document
 from tests.conftest import ROOT
 
 CORPUS = ROOT / "corpus"

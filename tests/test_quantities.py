@@ -11,11 +11,11 @@ import csv
 
 import pytest
 
-from pipeline import extract
-from pipeline.deadlines import find_deadline
-from pipeline.model import CommitmentMatch, Paragraph
-from pipeline.quantities import classify, find_quantities
-from schemas import Quantity, resolve_deadline
+from gwr import extract
+from gwr.stages.deadlines import find_deadline
+from gwr.stages.model import CommitmentMatch, Paragraph
+from gwr.stages.quantities import classify, find_quantities
+from gwr.schemas import Quantity, resolve_deadline
 from tests.conftest import DATA
 
 

@@ -8,9 +8,9 @@ import shutil
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.batch import run_batch
-from pipeline.cli import main
-from pipeline.tables import SCHEMAS
+from gwr.corpus.batch import run_batch
+from gwr.cli.main import main
+from gwr.corpus.tables import SCHEMAS
 from tests.conftest import ROOT
 
 ray = pytest.importorskip("ray")

@@ -10,16 +10,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import extract
-from pipeline.cli import main
-from pipeline.inputs import (
+from gwr import extract
+from gwr.cli.main import main
+from gwr.inputs.text import (
     BinaryInputError,
     DecodingError,
     EmptyInputError,
     InputTooLargeError,
     read_report,
 )
-from schemas import validate_document
+from gwr.schemas import validate_document
 from tests.conftest import ROOT
 
 SEED = ROOT / "corpus" / "zhengzhou-2025.txt"
@@ -69,7 +69,7 @@ def test_huge_file_is_refused_with_its_size(tmp_path):
 
 
 def test_html_keeps_visible_text_only():
-    from pipeline.inputs import html_to_text
+    from gwr.inputs.text import html_to_text
 
     assert html_to_text(HTML_PAGE) == ("某市2025年政府工作报告\n主要预期目标是：地区生产总值增长6%左右，城镇新增就业8万人以上&其他。\n"
                                        "（一）扩大有效投资。\n实施重点项目500个。\n")

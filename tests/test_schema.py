@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 from compile_gold import LabelError, compile_labels
 
-from schemas import (
+from gwr.schemas import (
     Deadline,
     Document,
     NormalisationError,
@@ -287,7 +287,7 @@ def test_indicator_ids_keep_every_id_of_the_spec():
 
 
 def test_cli_schema_prints_the_json_schema(capsys):
-    from pipeline.cli import main
+    from gwr.cli.main import main
 
     assert main(["schema"]) == 0
     assert json.loads(capsys.readouterr().out) == Document.model_json_schema()

@@ -11,10 +11,10 @@ import json
 
 import pytest
 
-from pipeline.cli import main
-from pipeline.evaluate import evaluate, evaluate_paths
-from pipeline.scoring import PRF, match
-from schemas import validate_document
+from gwr.cli.main import main
+from gwr.evaluation.harness import evaluate, evaluate_paths
+from gwr.evaluation.scoring import PRF, match
+from gwr.schemas import validate_document
 from tests.conftest import DATA, ROOT
 
 
@@ -293,7 +293,7 @@ HOSTILE = [
 
 @pytest.mark.parametrize("edit,message", HOSTILE, ids=[m.split(":")[0] + f"-{i}" for i, (_, m) in enumerate(HOSTILE)])
 def test_hostile_documents_are_refused_with_a_located_message(example2_gold, example2_text, edit, message):
-    from schemas import SchemaError
+    from gwr.schemas import SchemaError
 
     data = copy.deepcopy(example2_gold)
     edit(data)

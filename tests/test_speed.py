@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import segmenter as seg
+from gwr.stages import segmenter as seg
 from tests.conftest import ROOT
 
 CORPUS = ROOT / "corpus"
@@ -100,7 +100,7 @@ def test_auto_falls_back_to_plain_jieba(monkeypatch):
 
 @needs_rjieba
 def test_both_pipelines_give_the_same_tokens_and_document(seed_text):
-    from pipeline.extraction import build_nlp
+    from gwr.stages.extraction import build_nlp
 
     jieba_nlp, rjieba_nlp = build_nlp("jieba"), build_nlp("rjieba")
     assert jieba_nlp.tokenizer.jieba_seg.name == "jieba" and rjieba_nlp.tokenizer.jieba_seg.name == "rjieba"
@@ -113,7 +113,7 @@ def test_each_dictionary_is_loaded_once(tmp_path):
     """No global jieba.dt, no rjieba default instance: jieba's dictionary is read by gwr alone."""
     code = (
         "import sys, json\n"
-        "from pipeline.cli import main\n"
+        "from gwr.cli import main\n"
         f"main(['extract', {str(CORPUS / 'zhengzhou-2025.txt')!r}, '-o', {str(tmp_path / 'x.json')!r}])\n"
         "import jieba\n"
         "print(json.dumps({'jieba_dt': jieba.dt.initialized, 'rjieba_default': 'rjieba' in sys.modules,"
@@ -133,8 +133,8 @@ def test_each_dictionary_is_loaded_once(tmp_path):
 def test_tokens_segmented_on_demand_are_the_whole_texts(report_id):
     import random
 
-    from pipeline.extraction import build_nlp
-    from pipeline.tokenizer import DocTokens, SegmentOnDemand
+    from gwr.stages.extraction import build_nlp
+    from gwr.stages.tokenizer import DocTokens, SegmentOnDemand
 
     nlp = build_nlp()
     text = (CORPUS / f"{report_id}.txt").read_text(encoding="utf-8")
@@ -149,8 +149,8 @@ GOLDS = sorted(p.stem for p in (ROOT / "gold").glob("*.json"))
 
 @pytest.mark.parametrize("report_id", GOLDS)
 def test_extract_gives_the_same_document_segmenting_only_what_the_stages_need(report_id, monkeypatch):
-    import pipeline.extraction as extraction
-    from pipeline.corpus import meta_for
+    import gwr.stages.extraction as extraction
+    from gwr.corpus.metadata import meta_for
 
     path = CORPUS / f"{report_id}.txt"
     text, meta = path.read_text(encoding="utf-8"), meta_for(path)

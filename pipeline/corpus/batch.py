@@ -1,0 +1,404 @@
+"""Corpus batch runs: a folder of reports -> one document per report, flat tables, failures.
+
+    run_batch(["corpus/"], "out/", workers=2)
+
+The corpus is a `datasets.Dataset` (one row per report: a file, or a row of a table
+of reports, with its metadata; see `collect.py` for what is read); the pipeline runs over it with `Dataset.map(batched=True, num_proc=workers)`.
+Every input ends as exactly one of: a document written (`docs/<id>.json`), a
+document skipped because its input is unchanged since an earlier run into the
+same folder, or a failure (`failures.jsonl`, with the error's type and message).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import datasets
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from gwr.schemas import GwrError
+
+from .collect import Inventory, collect, file_sha256, list_files
+from .metadata import guessed_notes
+from gwr.inputs.text import DEFAULT_MAX_BYTES, ReportText, read_report
+from gwr.inputs.rows import Columns
+from .tables import ROWS, TableSink, finish_tables, flatten_all
+
+
+@dataclass
+class BatchResult:
+    total: int = 0
+    written: int = 0
+    skipped: int = 0
+    failed: int = 0
+    characters: int = 0
+    seconds: float = 0.0
+    failures: list[dict] = field(default_factory=list)
+    inventory: Inventory = field(default_factory=Inventory)
+
+    def summary(self) -> str:
+        rate = f"{self.written / self.seconds:.1f} docs/s, {self.characters / self.seconds:,.0f} chars/s" \
+            if self.seconds > 0 and self.written else "no document processed"
+        ok = self.total == self.written + self.skipped + self.failed
+        reasons: dict[str, int] = {}
+        for f in self.failures:
+            reasons[f["error_type"]] = reasons.get(f["error_type"], 0) + 1
+        why = f" ({', '.join(f'{n} {t}' for t, n in sorted(reasons.items()))})" if reasons else ""
+        return (f"{self.total} documents in = {self.written} written + {self.skipped} unchanged (skipped) + "
+                f"{self.failed} failed{why}{'' if ok else '  [COUNTS DO NOT ADD UP]'}; "
+                f"{self.inventory.summary()}; {rate}")
+
+
+def list_inputs(inputs: Iterable[str | Path]) -> list[Path]:
+    """Input files named by paths, folders or glob patterns, in a stable order (see `collect`)."""
+    return list_files(inputs)[0]
+
+
+def load_corpus(inputs: Iterable[str | Path], metadata: str | Path | None = None, columns: Columns = Columns(),
+                max_bytes: int = DEFAULT_MAX_BYTES) -> datasets.Dataset:
+    """A Dataset with one row per report (a file, or a row of a table): path, id, metadata
+    (guessed facts flagged), a table row's text, and the failures found while listing."""
+    return collect(inputs, metadata, columns, max_bytes)[0]
+
+
+def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=None) -> dict[str, list]:
+    """Map function: extract each report of a batch and write its document; never raises for one document.
+
+    Each worker writes its own files (`docs/<id>.json`, and `texts/<id>.txt`
+    when the input was not UTF-8), so only the outcome travels back.
+    """
+    from gwr.stages.extraction import extract
+
+    worker_ready()
+    docs_dir, texts_dir = Path(outdir) / "docs", Path(outdir) / "texts"
+    out: dict[str, list] = {k: [] for k in ("id", "status", "error_type", "error", "chars", *ROWS.names)}
+    for i, path in enumerate(batch["path"]):
+        doc_id, error_type, error, chars, rows = batch["id"][i], None, None, 0, {}
+        try:
+            if batch["error_type"][i]:  # failed while the inputs were listed (unsupported type, bad table row)
+                raise _ListedFailure(batch["error_type"][i], batch["error"][i])
+            if batch["text"][i] is not None:  # a row of a table: its text came with it
+                report = ReportText(batch["text"][i], batch["encoding"][i], batch["input_sha256"][i])
+            else:
+                report = read_report(path, max_bytes)
+            chars = len(report.text)
+            source = path
+            if report.converted:  # spans index the decoded text: keep it beside the output
+                texts_dir.mkdir(exist_ok=True)
+                source = str(texts_dir / f"{doc_id}.txt")
+                _write_atomic(Path(source), report.text)
+            notes = guessed_notes(batch["guessed"][i], batch["level"][i], batch["year"][i], batch["place"][i],
+                                  batch["province"][i]) + list(batch["notes"][i])
+            doc = extract(report.text, year=batch["year"][i], place=batch["place"][i], level=batch["level"][i],
+                          province=batch["province"][i], report_id=doc_id, source=source,
+                          encoding=report.encoding, input_sha256=report.sha256, notes=notes)
+            text = doc.to_json(indent=None)
+            _write_atomic(docs_dir / f"{doc_id}.json", text + "\n")
+            rows = flatten_all(json.loads(text))  # the tables' rows, here in the worker
+        except _ListedFailure as exc:
+            error_type, error = exc.args
+        except (GwrError, ValueError, TypeError, RecursionError, MemoryError, OSError) as exc:
+            error_type, error = type(exc).__name__, str(exc)
+            (docs_dir / f"{doc_id}.json").unlink(missing_ok=True)
+        for key, value in (("id", doc_id), ("status", "failed" if error_type else "written"),
+                           ("error_type", error_type), ("error", error), ("chars", chars)):
+            out[key].append(value)
+        for name in ROWS.names:
+            out[name].append(rows.get(name, []))
+        if counter is not None:
+            counter.add(chars)
+    return out
+
+
+def worker_ready() -> None:
+    """Build the pipeline in this process (once) and freeze what it holds out of garbage collection.
+
+    spaCy's vocabulary, the lexicons and the segmenter live as long as the
+    process: `gc.freeze()` spares every later collection from walking them
+    (and, in forked workers, from touching their pages).
+    """
+    global _READY
+    if _READY != os.getpid():
+        from gwr.stages.extraction import build_nlp
+
+        build_nlp()
+        gc.freeze()
+        _READY = os.getpid()
+
+
+_READY = 0
+
+
+class _ListedFailure(Exception):
+    """An input recorded as failed when the inputs were listed: (error type, message)."""
+
+
+def _previous_hashes(docs_dir: Path) -> dict[str, str]:
+    hashes = {}
+    for f in docs_dir.glob("*.json") if docs_dir.is_dir() else []:
+        try:
+            report = json.loads(f.read_text(encoding="utf-8"))["report"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # a half-written or foreign file: redo that document
+        if report.get("input_sha256"):
+            hashes[f.stem] = report["input_sha256"]
+    return hashes
+
+
+def _write_atomic(path: Path, data: str) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(data, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def run_batch(inputs: Iterable[str | Path], outdir: str | Path, workers: int = 1, metadata: str | None = None,
+              csv: bool = False, batch_size: int = 4, max_bytes: int = DEFAULT_MAX_BYTES,
+              progress: bool = True, save_dataset: bool = False, force: bool = False,
+              columns: Columns = Columns(), engine: str = "datasets", address: str | None = None) -> BatchResult:
+    """Extract every report into `outdir`; resumable (unless `force`); returns the counts.
+
+    `columns` names the columns of tables of reports (`--text-column` …).
+    `engine`: `datasets` (Dataset.map on this machine, `workers` processes) or
+    `ray` (Ray Data, on the Ray cluster at `address`, or a local one; see
+    `ray_engine.py`): the same documents, tables and failures either way."""
+    if engine not in ENGINES:
+        raise GwrError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
+    outdir = Path(outdir)
+    docs_dir = outdir / "docs"
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    corpus, inventory = collect(inputs, metadata, columns, max_bytes, exclude=[outdir])
+    result = BatchResult(total=len(corpus), inventory=inventory)
+    previous = {} if force else _previous_hashes(docs_dir)
+    todo = [i for i, (doc_id, path, sha, error) in enumerate(zip(corpus["id"], corpus["path"],
+                                                                  corpus["input_sha256"], corpus["error_type"]))
+            if error or previous.get(doc_id) is None or previous[doc_id] != (sha or file_sha256(path))]
+    result.skipped = len(corpus) - len(todo)
+    paths = dict(zip(corpus["id"], corpus["path"]))
+    start = time.perf_counter()
+    cache = outdir / ".gwr-cache"
+    with TableSink(outdir, csv) as sink:
+        tables = _TablesInOrder(sink, outdir, list(corpus["id"]), todo)
+        for batch in _results(engine, corpus.select(todo), outdir, workers, batch_size, max_bytes, progress,
+                              cache, address) if todo else ():
+            for row in batch.select(["id", "status", "error_type", "error", "chars"]).to_pylist():
+                result.characters += row["chars"]
+                if row["status"] == "failed":
+                    result.failed += 1
+                    result.failures.append({"id": row["id"], "path": paths[row["id"]],
+                                            "error_type": row["error_type"], "error": row["error"]})
+                else:
+                    result.written += 1
+            tables.add(batch)
+        result.seconds = time.perf_counter() - start
+        tables.finish()
+    shutil.rmtree(cache, ignore_errors=True)
+    _write_failures(outdir / "failures.jsonl", result.failures)
+    finish_tables(outdir, save_dataset)
+    return result
+
+
+ENGINES = ("datasets", "ray")
+#: What the per-document function gives back for each input: its outcome, and its tables' rows.
+RESULTS = pa.schema([("id", pa.string()), ("status", pa.string()), ("error_type", pa.string()),
+                     ("error", pa.string()), ("chars", pa.int64()), *ROWS])
+
+
+def _results(engine: str, corpus: datasets.Dataset, outdir: Path, workers: int, batch_size: int, max_bytes: int,
+             progress: bool, cache: Path, address: str | None) -> Iterator[pa.Table]:
+    """The per-document results (RESULTS), in the corpus's order, batch after batch."""
+    if engine == "ray":
+        from .ray_engine import ray_results
+
+        yield from ray_results(corpus, outdir, workers, batch_size, max_bytes, progress, address)
+        return
+    worker_ready()  # load once here: forked workers share it
+    order = _balanced(corpus, workers)
+    mapped = _map(corpus.select(order) if order else corpus, outdir, workers, batch_size, max_bytes, progress, cache)
+    files = [f["filename"] for f in mapped.cache_files]
+    del mapped  # the results are read from the map's files, a batch at a time, not memory-mapped
+    yield from _in_corpus_order(files, list(corpus["id"]))
+
+
+def _in_corpus_order(files: list[str], ids: list[str], chunk: int = 16) -> Iterator[pa.Table]:
+    """The rows of the map's result files (one a shard, each in corpus order) merged into corpus order,
+    `chunk` rows at a time: read from the shard whose last row came first; a row that comes early waits."""
+    position = {doc_id: i for i, doc_id in enumerate(ids)}
+    streams = [_rows(f) for f in files]
+    last = [-1] * len(streams)
+    waiting: dict[int, pa.RecordBatch] = {}
+    out: list[pa.RecordBatch] = []
+    for p in range(len(ids)):
+        while p not in waiting:
+            live = [k for k in range(len(streams)) if streams[k] is not None]
+            if not live:
+                raise GwrError(f"batch: no result for {ids[p]!r}")
+            k = min(live, key=last.__getitem__)
+            row = next(streams[k], None)
+            if row is None:
+                streams[k] = None
+                continue
+            last[k] = position[row.column("id")[0].as_py()]
+            waiting[last[k]] = row
+        out.append(waiting.pop(p))
+        if len(out) == chunk:
+            yield pa.Table.from_batches(out)
+            out = []
+    if out:
+        yield pa.Table.from_batches(out)
+
+
+def _rows(path: str) -> Iterator[pa.RecordBatch]:
+    """One result file (Arrow IPC stream, as Dataset.map writes it) row by row, a batch read at a time."""
+    with pa.OSFile(path) as f:
+        for batch in pa.ipc.open_stream(f):
+            for i in range(batch.num_rows):
+                yield batch.slice(i, 1)
+
+
+def _balanced(corpus: datasets.Dataset, workers: int) -> list[int] | None:
+    """An order of the reports in which the contiguous shards that Dataset.map(num_proc) deals out hold
+    about as many characters each (a corpus sorted by name puts all the long provincial reports in the
+    last shard): the largest first, each to the shard with the fewest characters and room left.
+    None for one worker."""
+    n = len(corpus)
+    if workers <= 1 or n <= workers:
+        return None
+    texts = pc.utf8_length(corpus.with_format("arrow")["text"]).to_pylist()
+    sizes = [t if t is not None else _file_size(p) for t, p in zip(texts, corpus["path"])]
+    div, mod = divmod(n, workers)
+    room = [div + (k < mod) for k in range(workers)]  # as Dataset.shard(contiguous=True) cuts
+    shards: list[list[int]] = [[] for _ in range(workers)]
+    load = [0] * workers
+    for i in sorted(range(n), key=lambda i: -sizes[i]):
+        k = min((k for k in range(workers) if len(shards[k]) < room[k]), key=load.__getitem__)
+        shards[k].append(i)
+        load[k] += sizes[i]
+    return [i for shard in shards for i in sorted(shard)]
+
+
+def _file_size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+class _TablesInOrder:
+    """The tables in corpus order: the workers' rows of the documents done now, as they come back
+    (Arrow), and the rows of documents left unchanged read back from their JSON."""
+
+    def __init__(self, sink: TableSink, outdir: Path, ids: list[str], todo: list[int]):
+        self.sink, self.docs, self.ids, self.todo = sink, outdir / "docs", ids, todo
+        self.done = 0  # results received (positions in todo)
+        self.next = 0  # the next corpus index to write
+
+    def add(self, batch: pa.Table) -> None:
+        k, end = self.done, self.done + len(batch)
+        while k < end:
+            self._unchanged_until(self.todo[k])
+            j = k  # a run of consecutive corpus indices: one slice
+            while j + 1 < end and self.todo[j + 1] == self.todo[j] + 1:
+                j += 1
+            self.sink.add_arrow(batch.slice(k - self.done, j - k + 1))
+            self.next = self.todo[j] + 1
+            k = j + 1
+        self.done = end
+
+    def finish(self) -> None:
+        self._unchanged_until(len(self.ids))
+
+    def _unchanged_until(self, stop: int) -> None:
+        if stop > self.next:
+            self.sink.add_docs([self.docs / f"{doc_id}.json" for doc_id in self.ids[self.next:stop]])
+        self.next = max(self.next, stop)
+
+
+def _write_failures(path: Path, failures: list[dict]) -> None:
+    _write_atomic(path, "".join(json.dumps(f, ensure_ascii=False) + "\n" for f in failures))
+
+
+def _map(corpus: datasets.Dataset, outdir: Path, workers: int, batch_size: int, max_bytes: int, progress: bool,
+         cache: Path) -> datasets.Dataset:
+    """Dataset.map over the corpus, with one progress bar of documents and characters per second.
+
+    The results go to an Arrow cache file under `cache` (memory-mapped, so
+    memory does not grow with the corpus); the workers report progress
+    through a counter held by a multiprocessing manager.
+    """
+    import multiprocessing
+
+    cache.mkdir(parents=True, exist_ok=True)
+    manager = multiprocessing.Manager()
+    counter = _Counter(manager.Lock(), manager.list([0, 0]))  # documents done, characters done
+    bar = _ProgressBar(len(corpus), counter) if progress else None
+    was_enabled = datasets.is_progress_bar_enabled()
+    datasets.disable_progress_bars()
+    try:
+        if bar:
+            bar.start()
+        return corpus.map(
+            _extract_batch, batched=True, batch_size=batch_size, num_proc=workers if workers > 1 else None,
+            remove_columns=corpus.column_names,
+            fn_kwargs={"outdir": str(outdir), "max_bytes": max_bytes, "counter": counter},
+            load_from_cache_file=False, new_fingerprint=f"gwr-{time.time_ns()}",
+            cache_file_name=str(cache / "extract.arrow"), writer_batch_size=16,
+            features=datasets.Features.from_arrow_schema(RESULTS),
+        )
+    finally:
+        if bar:
+            bar.stop()
+        manager.shutdown()
+        if was_enabled:
+            datasets.enable_progress_bars()
+
+
+@dataclass
+class _Counter:
+    """Documents and characters done, shared by the workers (picklable manager proxies)."""
+
+    lock: Any
+    values: Any
+
+    def add(self, chars: int) -> None:
+        with self.lock:
+            self.values[0] += 1
+            self.values[1] += chars
+
+    def read(self) -> tuple[int, int]:
+        return self.values[0], self.values[1]
+
+
+class _ProgressBar(threading.Thread):
+    """A tqdm bar in the main process, fed by a counter the workers share."""
+
+    def __init__(self, total: int, counter):
+        super().__init__(daemon=True)
+        self.total, self.counter = total, counter
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        from tqdm import tqdm
+
+        start = time.perf_counter()
+        with tqdm(total=self.total, unit="doc", desc="extract", dynamic_ncols=True) as bar:
+            while True:
+                stop = self.done.wait(0.5)
+                docs, chars = self.counter.read()
+                elapsed = max(time.perf_counter() - start, 1e-9)
+                bar.n = docs
+                bar.set_postfix_str(f"{chars / elapsed:,.0f} chars/s", refresh=True)
+                if stop:
+                    break
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join()

@@ -1,0 +1,1 @@
+"""Evaluation: the scorer (`scoring`), the harness that scores output against gold (`harness`)."""

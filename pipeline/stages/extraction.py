@@ -1,0 +1,214 @@
+"""The extraction entry point: text in, a validated `schemas.Document` out.
+
+    from gwr import extract
+    doc = extract(text, year=2025, place="郑州市", level="city")
+
+`build_nlp()` gives the spaCy pipeline itself (`spacy.blank("zh")` with the
+jieba segmenter and the gwr stages), for users who want `Doc` spans:
+`doc.spans["commitments"]`, `doc.spans["quantities"]`, ...
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+
+import regex
+import spacy
+from pydantic import ValidationError
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from gwr.schemas import Commitment, Deadline, Document, Noise, Outcome, Quantity, Report, Section
+
+from . import clauses, commitments, deadlines, indicators, layout, outcomes, periods, quantities, sections, tokenizer  # noqa: F401  (registered)
+from .metadata import place_in_header, province_of
+from .model import Analysis, CommitmentMatch, OutcomeMatch
+from .segmenter import resolve as resolve_segmenter
+from .stage import Stage
+
+_HAN = regex.compile(r"\p{Han}")
+STAGES = ("gwr_layout", "gwr_sections", "gwr_clauses", "gwr_quantities", "gwr_deadlines",
+          "gwr_commitments", "gwr_indicators", "gwr_outcomes", "gwr_spans")
+
+
+
+def _spans_stage(a: Analysis, doc: Doc) -> None:
+    """Expose the analysis as spaCy span groups (token-aligned, expanded to whole tokens)."""
+    def group(name, items):
+        spans = [doc.char_span(s, e, label=label, alignment_mode="expand") for label, s, e in items]
+        doc.spans[name] = [sp for sp in spans if sp is not None]
+
+    group("noise", a.noise)
+    group("sections", [(h.role, h.start, h.end) for h in a.headings])
+    group("commitments", [(c.indicator or c.strength, c.start, c.end) for c in a.commitments])
+    group("quantities", [(q.role, *c.para.span(q.lo, q.hi)) for c in a.commitments for q in c.quantities])
+    group("deadlines", [("deadline", *c.para.span(c.deadline.lo, c.deadline.hi))
+                        for c in a.commitments if c.deadline])
+
+
+@Language.factory("gwr_spans")
+def make_spans(nlp: Language, name: str) -> Stage:
+    return Stage(_spans_stage)
+
+
+def build_nlp(segmenter: str = "auto") -> Language:
+    """spaCy's Chinese pipeline with a jieba segmenter and the gwr stages, built once per segmenter.
+
+    `segmenter`: `rjieba` (compiled), `jieba` (plain), or `auto` ($GWR_SEGMENTER,
+    else rjieba when installed, else jieba); both give jieba's words.
+    """
+    return _build_nlp(resolve_segmenter(segmenter))
+
+
+@functools.cache
+def _build_nlp(segmenter: str) -> Language:
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "gwr.ChineseJieba.v1",
+                                                          "segmenter": segmenter}}})
+    nlp.max_length = 100_000_000  # no parser or NER here; input size is limited by --max-bytes instead
+    for name in STAGES:
+        nlp.add_pipe(name)
+    return nlp
+
+
+def analyse(text: str, year: int | None = None, spans: bool = False, segment: str = "needed"
+            ) -> tuple[Doc, Analysis]:
+    """Run the pipeline; the span groups (`gwr_spans`) only when asked for.
+
+    `segment="needed"` (unless `spans`): the Doc stays empty and the stages
+    segment only the stretches they ask tokens of (`tokenizer.token_offsets`:
+    the same tokens as the whole text's); `"all"`: the whole text is tokenized,
+    as `build_nlp()(text)` does.
+    """
+    nlp = build_nlp()
+    if spans or segment == "all":
+        doc = nlp.make_doc(text)
+    else:
+        doc = Doc(nlp.vocab, words=[])
+        doc.user_data["gwr_segmenter"] = nlp.tokenizer.jieba_seg
+    doc.user_data["gwr_year"] = year
+    doc.user_data["gwr_text"] = text
+    for name, proc in nlp.pipeline:
+        if spans or name != "gwr_spans":
+            doc = proc(doc)
+    return doc, doc._.gwr
+
+
+def guess_place(text: str, a: Analysis) -> tuple[str, str | None, str]:
+    """Place and level named in the title, dateline or byline, and which of them: ("", None, "") if none."""
+    title = text[a.title[0]:a.title[1]] if a.title else ""
+    header = [text[s:e] for kind, s, e in a.noise[:6] if kind in ("masthead", "byline")]
+    return place_in_header(title, header)
+
+
+def extract(text: str, *, year: int | None = None, place: str | None = None, level: str | None = None,
+            province: str | None = None, report_id: str = "report", source: str = "",
+            encoding: str | None = None, input_sha256: str | None = None,
+            notes: list[str] | None = None) -> Document:
+    """Extract the ANNOTATION.md document of one report text.
+
+    `year`, `place`, `level` and `province` come from the caller when known
+    (metadata); otherwise the year is read from the title, dateline or
+    headings and the place from the title, and what was guessed is noted in
+    `report.warnings`, after the caller's own `notes`.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"extract() takes the report as str, not {type(text).__name__}")
+    doc, a = analyse(text, year)
+    a.warnings[:0] = notes or []
+    guessed_place, guessed_level, where = guess_place(text, a)
+    if not _HAN.search(text):
+        a.warnings.append("no Chinese text: this does not look like a government work report")
+    elif not a.headings and not any(r.targets for r in a.regions):
+        a.warnings.append("no sections and no main-targets paragraph found: is this a government work report?")
+    if a.year is None:
+        a.warnings.append("no year given or found in the text (title, dateline, headings): report.year is null")
+    elif year is None:
+        a.warnings.append(f"year {a.year} read from the text")
+    if not place and guessed_place:
+        a.warnings.append(f"place {guessed_place} read from the {where}")
+    if not level:
+        a.warnings.append(f"level {guessed_level or 'city'} " + ("guessed from the place name" if guessed_level
+                                                                 else "assumed (no place name found)"))
+    place, level = place or guessed_place, level or guessed_level or "city"
+    if province is None:
+        province = province_of(place, level)
+        if province is not None and level != "province":
+            a.warnings.append(f"province {province} from the division table (pipeline/data/divisions.tsv)")
+    if year is None and a.year is None:  # a deadline naming no year (6月底前) cannot be dated
+        for c in a.commitments:
+            if c.deadline is not None and not regex.search(r"(?:19|20)[0-9]{2}年", c.deadline.text):
+                a.warnings.append(f"deadline {c.deadline.text!r} left out: no report year to date it by")
+                c.deadline = None
+    report = Report(
+        id=report_id, place=place, level=level,
+        province=province, year=year or a.year, source=source,
+        text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        title=a.title, annotated_regions=[(0, len(text))], encoding=encoding, input_sha256=input_sha256,
+    )
+    document = Document(
+        report=report,
+        noise=[Noise(kind=k, span=(s, e)) for k, s, e in a.noise],
+        sections=[Section(id=h.id, parent=h.parent, level=h.level, ordinal=h.ordinal, role=h.role,
+                          title=h.title, heading=(h.start, h.end), body=h.body) for h in a.headings],
+        commitments=[_commitment(i, c, report.year, a) for i, c in enumerate(a.commitments, 1)],
+        outcomes=[o for o in (_outcome(i, o, a) for i, o in enumerate(a.outcomes, 1)) if o is not None],
+    )
+    if a.warnings:
+        document.report.warnings = list(a.warnings)
+    return document
+
+
+def _quantities(p, matches, a: Analysis, multi_year: bool, role: str | None = None) -> list[Quantity]:
+    """Validated quantities of a commitment or outcome; one that fails normalisation is left out, noted."""
+    found = []
+    for q in matches:
+        try:
+            found.append(Quantity.model_validate({
+                "span": p.span(q.lo, q.hi), "text": p.text[q.lo:q.hi], "number": q.number,
+                "number_max": q.number_max, "unit": q.unit, "comparator_words": q.comparator_words,
+                "kind": q.kind, "role": role or q.role, "decrease": q.decrease,
+                "per_year": q.per_year == "always" or (q.per_year == "multi" and multi_year)}))
+        except ValidationError as exc:
+            a.warnings.append(f"quantity {p.text[q.lo:q.hi]!r} left out: {exc.errors()[0]['msg']}")
+    return found
+
+
+def commitment_period(c: CommitmentMatch, year: int | None, deadline: Deadline | None
+                      ) -> tuple[int, int] | None:
+    """The clause's span, else the report year; a deadline in a later year sets the last year, and a
+    yearly average (年均) with no span named is for the plan period the year lies in."""
+    if year is None:
+        return None
+    first, last = c.period or (year, year)
+    if deadline is not None:
+        last = max(last, deadline.date.year)
+    if first == last and any(q.per_year == "always" for q in c.quantities):
+        plan = periods.plan_around(year)
+        if plan is not None:
+            first, last = plan
+    return first, last
+
+
+def _outcome(i: int, o: OutcomeMatch, a: Analysis) -> Outcome | None:
+    found = _quantities(o.para, o.quantities, a, o.period[1] > o.period[0], role="result")
+    if not found:
+        return None
+    return Outcome(id=f"o{i}", section=o.section, span=(o.start, o.end), text=o.text, indicator=o.indicator,
+                   period=o.period, quantities=found)
+
+
+def _commitment(i: int, c: CommitmentMatch, year: int | None, a: Analysis) -> Commitment:
+    p = c.para
+    deadline = None
+    if c.deadline is not None:
+        try:
+            deadline = Deadline.model_validate({"span": p.span(c.deadline.lo, c.deadline.hi),
+                                                "text": c.deadline.text, "report_year": year})
+        except ValidationError as exc:
+            a.warnings.append(f"deadline {c.deadline.text!r} left out: {exc.errors()[0]['msg']}")
+    period = commitment_period(c, year, deadline)
+    found = _quantities(p, c.quantities, a, period is not None and period[1] > period[0])
+    return Commitment(id=f"c{i}", section=c.section, span=(c.start, c.end), text=c.text, action=c.action,
+                      object=c.object, indicator=c.indicator, strength=c.strength, period=period,
+                      quantities=found, deadline=deadline)

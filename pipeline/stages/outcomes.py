@@ -1,0 +1,201 @@
+"""Outcomes stage: the past results of indicators that a report states (ANNOTATION.md §8).
+
+Outcomes are looked for in review sections and in the preamble: each
+paragraph is split into clauses as commitments are (§4 rules 1, 3, 5), each
+clause into 、-items that carry their own numbers, and an item is an outcome
+when its subject names an indicator of `data/indicator_patterns.tsv` whose
+kind and unit its number fits. An item with a bare predicate (增长5.2%)
+inherits the subject of the item or clause before it in its sentence.
+Comparisons with other places, ranks, and stocks of an id that counts new
+things are left out (`data/outcome_words.tsv`).
+
+The period is last year, [Y-1, Y-1], unless the paragraph or sentence names a
+past span (“十四五”时期, 过去五年): then a yearly average, a change or a flow
+covers that span, and a level reached is the span's last year.
+"""
+
+from __future__ import annotations
+
+import bisect
+import regex
+from spacy.language import Language
+
+from gwr.schemas import resolve_unit
+
+from . import periods
+from .clauses import CLAUSE, _SENTENCE_END, trim
+from .commitments import split_enumeration
+from .indicators import bare_predicate, flow_missing, named_rules, words
+from .lexicon import TIMEOUT, IndicatorRule, lexicon
+from .model import Analysis, CommitmentMatch, Heading, OutcomeMatch, Paragraph
+from .quantities import classify, find_quantities
+from .stage import Stage
+
+
+def _fits_result(rule: IndicatorRule, kind: str, base: str) -> bool:
+    if rule.kind in ("any", kind) and (not rule.units or base in rule.units):
+        return True
+    return kind == "change" and rule.id in words().change_ok and base in ("percent", "pp")
+
+
+def outcome_indicator(subject: str, kind: str, base: str) -> str | None:
+    """The indicator whose result a number of this kind and unit is, named in `subject`."""
+    for rule in named_rules(subject):
+        if not _fits_result(rule, kind, base):
+            continue
+        if rule.id in words().never:
+            return None
+        if flow_missing(rule.id, subject):
+            return None  # 高新技术企业增至3.5万家: a stock, not the new firms the id counts
+        return rule.id
+    return None
+
+
+class _Context:
+    """The past span a review part, paragraph or sentence is about (None: last year).
+
+    A paragraph that opens by naming a past span (过去的五年极不寻常, 五年来，…) sets it for
+    itself and the paragraphs after it in its section, until one opens by naming last year
+    (刚刚过去的2025年…); a clause that names one sets it for the rest of its sentence.
+    """
+
+    def __init__(self, year: int, heading_span):
+        self.year = year
+        self.paragraph = heading_span
+        self.sentence = None
+        self.first = True
+
+    def new_paragraph(self) -> None:
+        self.sentence = None
+        self.first = True
+
+    def clause(self, clause: str, closing: str):
+        found = periods.mentions(clause, self.year)
+        named = periods.behind(clause, self.year, found)
+        names_last = _names_last(clause, self.year, found)
+        if named is not None:
+            self.sentence = named
+            if self.first:
+                self.paragraph = named
+        elif names_last:
+            self.sentence = "last"
+            if self.first:
+                self.paragraph = None
+        found = self.sentence if self.sentence is not None else self.paragraph
+        if not closing or closing in _SENTENCE_END:
+            self.sentence = None
+            self.first = False
+        return None if found == "last" else found
+
+
+def _review_paragraphs(a: Analysis) -> list[tuple[Paragraph, int, Heading | None]]:
+    """(paragraph, start index, section) of the review sections and the preamble."""
+    starts = [h.start for h in a.headings]
+    regions = {id(r.paragraph) for r in a.regions}
+    noise = {s for _, s, _ in a.noise}
+    title = a.title[0] if a.title else -1
+    out = []
+    for p in a.paragraphs:
+        k = bisect.bisect_right(starts, p.start) - 1
+        h = a.headings[k] if k >= 0 else None
+        if id(p) in regions or p.start in noise or p.start == title:
+            continue
+        if h is not None and h.role != "review":
+            continue
+        start = 0
+        if h is not None and h.start == p.start:
+            start = h.end - p.start
+        if start < len(p.text):
+            out.append((p, start, h))
+    return out
+
+
+def find_outcomes(a: Analysis, p: Paragraph, start: int, h: Heading | None, context: _Context
+                  ) -> list[OutcomeMatch]:
+    text = p.text
+    context.new_paragraph()
+    found: list[OutcomeMatch] = []
+    subject = ""  # the last subject in this sentence that named an indicator
+    for m in CLAUSE.finditer(text, start, timeout=TIMEOUT):
+        lo, hi = trim(text, m.start(), m.end())
+        closing = text[m.end():m.end() + 1]
+        span = context.clause(text[lo:hi], closing)
+        if hi > lo:
+            c = CommitmentMatch(*p.span(lo, hi), text[lo:hi], h.id if h else None, False, para=p, lo=lo, hi=hi)
+            c.quantities = find_quantities(text, lo, hi)
+            if c.quantities:
+                classify(text, c)
+                # 分别增长4.3%、5.5%: the numbers of one subject's parts, one outcome
+                items = [c] if "分别" in c.text else split_enumeration(c)
+                for item in items:
+                    subject = _item_outcomes(a, item, span, subject, found)
+            elif lexicon().indicator_any.search(text[lo:hi]):
+                subject = text[lo:hi]
+        if not closing or closing in _SENTENCE_END:
+            subject = ""
+    return found
+
+
+def _item_outcomes(a: Analysis, item: CommitmentMatch, span, subject: str, found: list[OutcomeMatch]) -> str:
+    """Outcomes of one item; returns the subject the next item may inherit."""
+    text = item.para.text
+    first = min(q.lo for q in item.quantities) if item.quantities else item.hi
+    own = text[item.lo:first]
+    if lexicon().indicator_any.search(own):
+        subject = own
+    elif not bare_predicate(own):
+        return subject if not regex.search(r"\p{Han}", own) else ""
+    year = a.year
+    chosen = []
+    for q in item.quantities:
+        before = text[item.lo:q.lo]
+        if words().comparison.search(before[-12:]):
+            continue
+        base = resolve_unit(q.unit)[0].base_unit
+        where = subject if subject is not own else text[item.lo:q.lo]
+        indicator = outcome_indicator(where, q.kind, base)
+        if indicator is not None:
+            chosen.append((q, indicator))
+    if not chosen:
+        return subject
+    if "分别" not in text[item.lo:item.hi]:
+        chosen = chosen[-1:]  # 由X提高到Y: the value reached
+    q, indicator = chosen[-1]
+    quantities = [c for c, ind in chosen if ind == indicator]
+    # over a past span: a change, a yearly average or a total covers it; a level reached is its last year
+    over_span = (q.kind == "change" or q.per_year == "always" or indicator in words().totals
+                 or bool(words().total_word.search(text[item.lo:q.lo])))
+    period = span if span is not None and over_span else (year - 1, year - 1)
+    found.append(OutcomeMatch(item.start, item.end, item.text, item.section, indicator, period, item.para,
+                              quantities))
+    return subject
+
+
+def analyse_outcomes(a: Analysis, doc=None) -> None:
+    if a.year is None:
+        return
+    spans = {h.id: periods.behind(h.title, a.year) if not _names_last(h.title, a.year) else None
+             for h in a.headings}
+    contexts: dict[str | None, _Context] = {}
+    for p, start, h in _review_paragraphs(a):
+        key = h.id if h else None
+        if key not in contexts:  # a sub-section starts from its parent's span (or its own heading's)
+            parent = contexts.get(h.parent) if h is not None and h.parent else None
+            own = spans.get(key) if h else None
+            contexts[key] = _Context(a.year, own if own is not None else (parent.paragraph if parent else None))
+        try:
+            a.outcomes.extend(find_outcomes(a, p, start, h, contexts[key]))
+        except TimeoutError:
+            a.warnings.append(f"outcome matching gave up on the paragraph at offset {p.start} "
+                              f"(regex time limit {TIMEOUT} s)")
+
+
+def _names_last(text: str, year: int, found: list | None = None) -> bool:
+    """The stretch names last year (去年, 这一年, or the year written)."""
+    return f"{year - 1}年" in text or any(k == "last" for _, k, _ in
+                                         (found if found is not None else periods.mentions(text, year)))
+
+
+@Language.factory("gwr_outcomes")
+def make_outcomes(nlp: Language, name: str) -> Stage:
+    return Stage(analyse_outcomes)

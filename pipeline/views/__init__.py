@@ -1,0 +1,1 @@
+"""HTML views: the audit page of one report, the scoring page, the comparison and panel pages."""
