@@ -425,8 +425,10 @@ def test_bad_json_line_fails_its_row_only(tmp_path):
 
 def test_a_table_needs_an_output_folder(tmp_path, capsys):
     path = _write_table(tmp_path / "r.csv", "csv", ROWS[:1])
-    assert main(["extract", str(path)]) == 2
-    assert "a table of reports need -o OUTDIR" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["extract", str(path)])
+    assert exit_.value.code == 2
+    assert "error: a folder, a pattern, several files or a table of reports need -o OUTDIR" in capsys.readouterr().err
     with pytest.raises(TableInputError, match="a table of reports"):
         read_report(path)
 

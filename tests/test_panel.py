@@ -112,12 +112,6 @@ def test_describe_lists_every_column(capsys):
     assert "tolerance: 0.5 for percent" in capsys.readouterr().out
 
 
-def test_usage_errors_exit_2(capsys):
-    assert main(["panel"]) == 2
-    assert main(["panel", "x", "--escalation"]) == 2
-    assert "--escalation needs --year and --indicator" in capsys.readouterr().err
-
-
 def test_a_folder_without_tables_is_a_clear_error(tmp_path, capsys):
     assert main(["panel", str(tmp_path)]) == 3
     assert "no quantities.parquet" in capsys.readouterr().err

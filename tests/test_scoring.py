@@ -189,10 +189,14 @@ def test_cli_eval_gates_on_bars_and_writes_json(tmp_path, capsys):
     assert "commitments_lenient         1.000  0.858  0.924          tp=200 fp=0 fn=33" in captured.out
 
 
-def test_cli_eval_refuses_an_unknown_figure():
+def test_cli_eval_refuses_an_unknown_figure(capsys):
     gold = str(ROOT / "gold" / "zhengzhou-2025.json")
-    with pytest.raises(SystemExit, match="unknown figure 'target.f'"):
+    with pytest.raises(SystemExit) as exit_:
         main(["eval", gold, gold, "--min", "target.f=0.9"])
+    assert exit_.value.code == 2
+    captured = capsys.readouterr()
+    assert "error: --min: unknown figure 'target.f'" in captured.err
+    assert captured.out == ""  # refused before anything was scored
 
 
 def test_prf_adds_up_and_handles_empty_sides():

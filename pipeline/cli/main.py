@@ -3,35 +3,43 @@
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import sys
 from pathlib import Path
 
+from gwr.inputs.text import DEFAULT_MAX_BYTES
+from gwr import __version__
 from gwr.schemas import Document, GwrError
 
 #: Exit codes: 0 ok, 1 below a --min bar, 2 usage, 3 bad input, 4 schema error, 5 a batch with failures.
 EXIT_BELOW_BAR, EXIT_USAGE, EXIT_INPUT, EXIT_SCHEMA, EXIT_PARTIAL = 1, 2, 3, 4, 5
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
-def _parse_bars(items: list[str], known: set[str]) -> dict[str, float]:
-    bars = {}
+def _parse_bars(parser: argparse.ArgumentParser, items: list[str]) -> dict[str, float]:
+    """`--min NAME=VALUE` items, checked before anything is scored (a usage error exits 2)."""
+    from gwr.evaluation.harness import figure_names
+
+    known, bars = figure_names(), {}
     for item in items:
         name, sep, value = item.partition("=")
         if not sep:
-            raise SystemExit(f"gwr eval: --min takes NAME=VALUE, got {item!r}")
+            parser.error(f"--min takes NAME=VALUE, got {item!r}")
         if name not in known:
-            raise SystemExit(f"gwr eval: --min: unknown figure {name!r}; known: {', '.join(sorted(known))}")
+            parser.error(f"--min: unknown figure {name!r}; known: {', '.join(sorted(known))}")
         try:
             bars[name] = float(value)
         except ValueError:
-            raise SystemExit(f"gwr eval: --min {name}: {value!r} is not a number") from None
+            parser.error(f"--min {name}: {value!r} is not a number")
     return bars
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from gwr.evaluation.harness import evaluate_paths, format_errors, format_table
 
+    bars = _parse_bars(args.parser, args.min or [])
+    if args.html and not (Path(args.gold).is_file() and Path(args.pred).is_file()):
+        args.parser.error("--html takes one gold file and one prediction file")
     scores, warnings = evaluate_paths(args.gold, args.pred)
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
@@ -45,7 +53,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
         _eval_html(args, scores)
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    bars = _parse_bars(args.min or [], set(figures))
     failed = [f"{name} = {figures[name]:.3f} < {bar}" for name, bar in bars.items() if figures[name] < bar]
     for line in failed:
         print(f"below the bar: {line}", file=sys.stderr)
@@ -56,14 +63,22 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from gwr.inputs.rows import Columns
 
     inputs = args.input
+    missing = [i for i in inputs if not glob.has_magic(i) and not Path(i).exists()]
+    if missing:  # before anything is written: no empty OUTDIR is left behind
+        from gwr.inputs.text import InputError
+
+        raise InputError(f"no such file or folder: {', '.join(missing)}")
     if len(inputs) == 1 and Path(inputs[0]).is_file() and not args.batch and not _is_table(Path(inputs[0])):
         return _extract_one(args, Path(inputs[0]))
     from gwr.corpus.batch import run_batch
 
+    if args.quiet:  # every bar: datasets' own (building and saving the tables) as well as gwr's
+        import datasets
+
+        datasets.disable_progress_bars()
+
     if not args.output:
-        print("gwr extract: a folder, a pattern, several files or a table of reports need -o OUTDIR",
-              file=sys.stderr)
-        return EXIT_USAGE
+        args.parser.error("a folder, a pattern, several files or a table of reports need -o OUTDIR")
     columns = Columns(text=args.text_column, id=args.id_column, place=args.place_column,
                       province=args.province_column, level=args.level_column, year=args.year_column)
     result = run_batch(inputs, args.output, workers=args.workers, metadata=args.metadata, csv=args.csv,
@@ -88,18 +103,12 @@ def _is_table(path: Path) -> bool:
 
 
 def _extract_one(args: argparse.Namespace, path: Path) -> int:
-    from gwr.corpus.metadata import guessed_notes, meta_for
-    from gwr.stages.extraction import extract
+    from gwr.corpus.single import extract_file
     from gwr.inputs.text import read_report
 
-    meta = meta_for(path)
     report = read_report(path, args.max_bytes)
-    source = str(path)  # the text the spans index (metadata's `source` is provenance)
-    notes = guessed_notes(meta.guessed, meta.level, meta.year, meta.place, meta.province)
-    doc = extract(report.text, year=args.year or meta.year, place=args.place or meta.place,
-                  level=args.level or meta.level, province=args.province or meta.province,
-                  report_id=args.id or meta.id, source=source, encoding=report.encoding,
-                  input_sha256=report.sha256, notes=notes)
+    doc = extract_file(path, report=report, year=args.year, place=args.place, level=args.level,
+                       province=args.province, report_id=args.id)
     if args.output is None:
         print(doc.to_json())
         return 0
@@ -136,8 +145,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             print(f"{ind:<28}{reports:>8}{places:>8}{n:>13}")
         return 0
     if not args.indicator:
-        print("gwr compare: give --indicator ID (or --list-indicators)", file=sys.stderr)
-        return EXIT_USAGE
+        args.parser.error("give --indicator ID (or --list-indicators)")
     places, years, cells = panel(args.outdir, args.indicator, args.period)
     if args.format in ("parquet", "tidy"):
         out = Path(args.output or f"{args.indicator}.{'parquet' if args.format == 'parquet' else 'csv'}")
@@ -179,8 +187,6 @@ def _eval_html(args: argparse.Namespace, scores) -> None:
     from gwr.evaluation.harness import format_table
     from gwr.views.html import eval_page
 
-    if Path(args.gold).is_dir():
-        raise SystemExit("gwr eval: --html takes one gold file and one prediction file")
     gold, text = load_document(args.gold)
     pred, _ = load_document(args.pred, text=text)
     Path(args.html).write_text(eval_page(gold, pred, text, scores, format_table(scores)), encoding="utf-8")
@@ -194,21 +200,23 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="gwr", description="Government work reports -> structured, auditable data.")
     ap.add_argument("--debug", action="store_true", help="show tracebacks")
+    ap.add_argument("--version", action="version", version=f"gwr {__version__}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
     sub = ap.add_subparsers(dest="command", required=True)
 
     ev = sub.add_parser("eval", parents=[common],
                         help="score predictions against gold (files, or folders matched by report id)")
-    ev.add_argument("gold")
-    ev.add_argument("pred")
+    ev.add_argument("gold", help="a gold document (JSON), or a folder of them")
+    ev.add_argument("pred", help="the prediction for that gold, or a folder whose documents are matched to the "
+                                 "golds by report id (a batch's OUTDIR/docs)")
     ev.add_argument("--json", metavar="FILE", help="write the figures as JSON")
     ev.add_argument("--min", action="append", metavar="NAME=VALUE",
                     help="exit 1 when a figure is below VALUE (e.g. targets.f=0.95); repeatable")
     ev.add_argument("-q", "--quiet", action="store_true", help="print the table only, not the errors")
     ev.add_argument("--html", metavar="PAGE.html", help="also write gold and prediction side by side, every "
                                                           "difference marked (two files only)")
-    ev.set_defaults(func=cmd_eval)
+    ev.set_defaults(parser=ev, func=cmd_eval)
 
     ex = sub.add_parser("extract", parents=[common],
                         help="extract reports: one file, or a folder/pattern/files in a batch")
@@ -241,17 +249,20 @@ def build_parser() -> argparse.ArgumentParser:
                          ("province", "province, 省份 …"), ("level", "level, 级别 …"), ("year", "year, 年份 …")):
         tables.add_argument(f"--{fld}-column", metavar="NAME",
                             help=f"the column of the {'report text' if fld == 'text' else fld} (default: {default})")
-    ex.add_argument("-q", "--quiet", action="store_true", help="batch: no progress bar")
+    ex.add_argument("-q", "--quiet", action="store_true", help="batch: no progress bars (gwr's, datasets', Ray's)")
     ex.add_argument("--year", type=int, help="the year the report plans for (default: metadata, then the text)")
-    ex.add_argument("--place")
-    ex.add_argument("--level", choices=["national", "province", "city", "county"])
-    ex.add_argument("--province")
+    ex.add_argument("--place", help="the place as named, e.g. 郑州市 (default: metadata, then the file name, "
+                                    "then the title)")
+    ex.add_argument("--level", choices=["national", "province", "city", "county"],
+                    help="the place's level (default: metadata, then the place name)")
+    ex.add_argument("--province", help="the province the place lies in (default: metadata, then the division "
+                                       "table)")
     ex.add_argument("--id", help="report id (default: metadata, then the file name)")
-    ex.set_defaults(func=cmd_extract)
+    ex.set_defaults(parser=ex, func=cmd_extract)
 
     cp = sub.add_parser("compare", parents=[common],
                         help="places x years panel of one indicator from a batch's output folder")
-    cp.add_argument("outdir")
+    cp.add_argument("outdir", help="a batch's output folder (gwr extract DIR -o OUTDIR)")
     cp.add_argument("--indicator", help="an indicator id, e.g. gdp_growth")
     cp.add_argument("--format", choices=["md", "csv", "tidy", "parquet"], default="md",
                     help="md or csv: places × years as written (csv columns y2024 …); tidy (CSV) or parquet: one "
@@ -263,15 +274,15 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("--list-indicators", action="store_true", help="indicators found, with their coverage")
     cp.add_argument("--html", metavar="PAGE.html", help="also write the table as a page whose cells link to "
                                                           "their clauses (report pages go to pages/ beside it)")
-    cp.set_defaults(func=cmd_compare)
+    cp.set_defaults(parser=cp, func=cmd_compare)
 
     sh = sub.add_parser("show", parents=[common], help="a page of one document's text with every item highlighted")
     sh.add_argument("doc", help="a gwr document (JSON); its report.source text must be readable")
-    sh.add_argument("-o", "--output", required=True, metavar="PAGE.html")
-    sh.set_defaults(func=cmd_show)
+    sh.add_argument("-o", "--output", required=True, metavar="PAGE.html", help="the page to write")
+    sh.set_defaults(parser=sh, func=cmd_show)
 
     sc = sub.add_parser("schema", parents=[common], help="print the JSON Schema of a gwr document")
-    sc.set_defaults(func=cmd_schema)
+    sc.set_defaults(parser=sc, func=cmd_schema)
 
     pn = sub.add_parser("panel", parents=[common],
                         help="the research panel: one row per indicator target or outcome; attainment; escalation")
@@ -288,7 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
     pn.add_argument("--describe", action="store_true", help="print the data dictionary (and conventions) and exit")
     pn.add_argument("--html", metavar="PAGE.html", help="also write the panel as a page whose values link to their "
                                                         "clauses (report pages in PAGE_pages/ beside it)")
-    pn.set_defaults(func=cmd_panel)
+    pn.set_defaults(parser=pn, func=cmd_panel)
     return ap
 
 
@@ -303,11 +314,9 @@ def cmd_panel(args: argparse.Namespace) -> int:
             print("\n" + panel.conventions())
         return 0
     if not args.outdir:
-        print("gwr panel: give the batch's output folder (or --describe)", file=sys.stderr)
-        return EXIT_USAGE
+        args.parser.error("give the batch's output folder (or --describe)")
     if args.escalation and (args.year is None or not args.indicator):
-        print("gwr panel: --escalation needs --year and --indicator", file=sys.stderr)
-        return EXIT_USAGE
+        args.parser.error("--escalation needs --year and --indicator")
     rows = panel.panel_rows(args.outdir)
     if args.indicator and not args.escalation:
         rows = [r for r in rows if r["indicator"] == args.indicator]

@@ -28,7 +28,8 @@ import pyarrow.compute as pc
 from gwr.schemas import GwrError
 
 from .collect import Inventory, collect, file_sha256, list_files
-from .metadata import guessed_notes
+from .metadata import ReportMeta
+from .single import extract_file
 from gwr.inputs.text import DEFAULT_MAX_BYTES, ReportText, read_report
 from gwr.inputs.rows import Columns
 from .tables import ROWS, TableSink, finish_tables, flatten_all
@@ -76,8 +77,6 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
     Each worker writes its own files (`docs/<id>.json`, and `texts/<id>.txt`
     when the input was not UTF-8), so only the outcome travels back.
     """
-    from gwr.stages.extraction import extract
-
     worker_ready()
     docs_dir, texts_dir = Path(outdir) / "docs", Path(outdir) / "texts"
     out: dict[str, list] = {k: [] for k in ("id", "status", "error_type", "error", "chars", *ROWS.names)}
@@ -96,11 +95,9 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
                 texts_dir.mkdir(exist_ok=True)
                 source = str(texts_dir / f"{doc_id}.txt")
                 _write_atomic(Path(source), report.text)
-            notes = guessed_notes(batch["guessed"][i], batch["level"][i], batch["year"][i], batch["place"][i],
-                                  batch["province"][i]) + list(batch["notes"][i])
-            doc = extract(report.text, year=batch["year"][i], place=batch["place"][i], level=batch["level"][i],
-                          province=batch["province"][i], report_id=doc_id, source=source,
-                          encoding=report.encoding, input_sha256=report.sha256, notes=notes)
+            meta = ReportMeta(doc_id, path, batch["place"][i], batch["level"][i], batch["province"][i],
+                              batch["year"][i], guessed=batch["guessed"][i])
+            doc = extract_file(path, meta=meta, report=report, source=source, notes=batch["notes"][i])
             text = doc.to_json(indent=None)
             _write_atomic(docs_dir / f"{doc_id}.json", text + "\n")
             rows = flatten_all(json.loads(text))  # the tables' rows, here in the worker

@@ -266,9 +266,20 @@ def finish_tables(outdir: Path, save_dataset: bool = False) -> None:
     if save_dataset:
         import datasets
 
-        datasets.DatasetDict({
-            name: datasets.Dataset.from_parquet(str(outdir / f"{name}.parquet"))
-            for name in SCHEMAS}).save_to_disk(str(outdir / "hf_dataset"))
+        datasets.DatasetDict({name: _dataset(outdir / f"{name}.parquet")
+                              for name in SCHEMAS}).save_to_disk(str(outdir / "hf_dataset"))
+
+
+def _dataset(path: Path):
+    """A table as a Dataset: memory-mapped through datasets' cache, or in memory when it has no rows
+    (`Dataset.from_parquet` refuses an empty file: "BatchSize must be greater than 0")."""
+    import datasets
+    import pyarrow.parquet as pq
+    from datasets.table import InMemoryTable
+
+    if pq.read_metadata(path).num_rows == 0:
+        return datasets.Dataset(InMemoryTable(pq.read_table(path)))
+    return datasets.Dataset.from_parquet(str(path))
 
 
 def write_tables(outdir: Path, doc_paths: Iterable[Path], csv: bool = False, save_dataset: bool = False) -> None:

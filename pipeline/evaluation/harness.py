@@ -297,6 +297,15 @@ class _DocScorer:
         self._multiset("indicator_outcomes", "ind_outcome", gold_o, pred_o, OUTCOME_KEY, "result")
 
 
+def figure_names() -> frozenset[str]:
+    """Every figure `Scores.figures()` can report for version-2 documents (`gwr eval --min NAME=…`)."""
+    from gwr.schemas import Document, Report
+
+    empty = Document(report=Report(id="-", place="-", level="city", year=2000, source="", text_sha256="0" * 64,
+                                   annotated_regions=[(0, 0)]), outcomes=[])
+    return frozenset(evaluate(empty, empty, text="").figures())
+
+
 def _field_equal(g: Quantity, p: Quantity, fld: str) -> bool:
     if fld == "value":
         return _same(g.value, p.value) and _same(g.value_max, p.value_max)

@@ -1,11 +1,22 @@
-"""The extraction entry point: text in, a validated `schemas.Document` out.
+"""The extraction entry point: text in, a validated `gwr.schemas.Document` out.
 
-    from gwr import extract
-    doc = extract(text, year=2025, place="郑州市", level="city")
+    import gwr
+    doc = gwr.extract(text, year=2025, place="郑州市", level="city")
 
 `build_nlp()` gives the spaCy pipeline itself (`spacy.blank("zh")` with the
-jieba segmenter and the gwr stages), for users who want `Doc` spans:
-`doc.spans["commitments"]`, `doc.spans["quantities"]`, ...
+jieba segmenter and the gwr stages), for users who want `Doc` spans. Its last
+component, `gwr_spans`, turns the stages' analysis into plain data that a
+`DocBin(store_user_data=True)` keeps and `spacy.load` of a saved pipeline
+gives back:
+
+- span groups, each with one label set: `sections` (role), `noise` (kind),
+  `commitments` (strength), `quantities` (role), `deadlines` ("deadline"),
+  `outcomes` ("outcome");
+- the item's fields as a span attribute named after its group, singular:
+  `span._.commitment["action"]`, `span._.quantity["base_value"]`, … (the JSON
+  of ANNOTATION.md, exact character offsets included; a span group's spans
+  are widened to whole tokens, the attribute keeps the item's own `span`);
+- `doc._.gwr_document`: the whole document's JSON, as `extract()` gives it.
 """
 
 from __future__ import annotations
@@ -17,7 +28,7 @@ import regex
 import spacy
 from pydantic import ValidationError
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from gwr.schemas import Commitment, Deadline, Document, Noise, Outcome, Quantity, Report, Section
 
@@ -33,18 +44,44 @@ STAGES = ("gwr_layout", "gwr_sections", "gwr_clauses", "gwr_quantities", "gwr_de
 
 
 
-def _spans_stage(a: Analysis, doc: Doc) -> None:
-    """Expose the analysis as spaCy span groups (token-aligned, expanded to whole tokens)."""
-    def group(name, items):
-        spans = [doc.char_span(s, e, label=label, alignment_mode="expand") for label, s, e in items]
-        doc.spans[name] = [sp for sp in spans if sp is not None]
+SPAN_GROUPS = {  # group -> (the item's attribute, the field whose value is the span's label)
+    "sections": ("section", "role"), "noise": ("noise", "kind"), "commitments": ("commitment", "strength"),
+    "quantities": ("quantity", "role"), "deadlines": ("deadline", None), "outcomes": ("outcome", None),
+}
+for _attr, _ in SPAN_GROUPS.values():
+    if not Span.has_extension(_attr):
+        Span.set_extension(_attr, default=None)
+if not Doc.has_extension("gwr_document"):
+    Doc.set_extension("gwr_document", default=None)
 
-    group("noise", a.noise)
-    group("sections", [(h.role, h.start, h.end) for h in a.headings])
-    group("commitments", [(c.indicator or c.strength, c.start, c.end) for c in a.commitments])
-    group("quantities", [(q.role, *c.para.span(q.lo, q.hi)) for c in a.commitments for q in c.quantities])
-    group("deadlines", [("deadline", *c.para.span(c.deadline.lo, c.deadline.hi))
-                        for c in a.commitments if c.deadline])
+
+def _spans_stage(a: Analysis, doc: Doc) -> None:
+    """Expose the analysis as span groups with the items' fields as span attributes (plain data only)."""
+    document = build_document(a.text, a, year=doc.user_data.get("gwr_year"))
+    data = document.model_dump(mode="json")  # the JSON of to_json(), as dicts
+    items = {
+        "sections": [(s["heading"], s) for s in data["sections"]],
+        "noise": [(n["span"], n) for n in data["noise"]],
+        "commitments": [(c["span"], c) for c in data["commitments"]],
+        "quantities": [(q["span"], q) for c in data["commitments"] + (data["outcomes"] or [])
+                       for q in c["quantities"]],
+        "deadlines": [(c["deadline"]["span"], c["deadline"]) for c in data["commitments"] if c["deadline"]],
+        "outcomes": [(o["span"], o) for o in (data["outcomes"] or [])],
+    }
+    for group, found in items.items():
+        attr, label_field = SPAN_GROUPS[group]
+        spans = []
+        for (start, end), item in found:
+            span = doc.char_span(start, end, label=item[label_field] if label_field else attr,
+                                 alignment_mode="expand")
+            if span is not None:
+                span._.set(attr, item)
+                spans.append(span)
+        doc.spans[group] = spans
+    doc._.gwr_document = data
+    for key in ("gwr_segmenter", "gwr_text", "gwr_year"):  # what only the stages needed
+        doc.user_data.pop(key, None)
+    doc._.gwr = None  # the stages' own objects: not data a DocBin can keep
 
 
 @Language.factory("gwr_spans")
@@ -88,10 +125,14 @@ def analyse(text: str, year: int | None = None, spans: bool = False, segment: st
         doc.user_data["gwr_segmenter"] = nlp.tokenizer.jieba_seg
     doc.user_data["gwr_year"] = year
     doc.user_data["gwr_text"] = text
+    a = None
     for name, proc in nlp.pipeline:
-        if spans or name != "gwr_spans":
-            doc = proc(doc)
-    return doc, doc._.gwr
+        if name == "gwr_spans":
+            a = doc._.gwr
+            if not spans:
+                continue
+        doc = proc(doc)
+    return doc, a if a is not None else doc._.gwr
 
 
 def guess_place(text: str, a: Analysis) -> tuple[str, str | None, str]:
@@ -115,6 +156,15 @@ def extract(text: str, *, year: int | None = None, place: str | None = None, lev
     if not isinstance(text, str):
         raise TypeError(f"extract() takes the report as str, not {type(text).__name__}")
     doc, a = analyse(text, year)
+    return build_document(text, a, year=year, place=place, level=level, province=province, report_id=report_id,
+                          source=source, encoding=encoding, input_sha256=input_sha256, notes=notes)
+
+
+def build_document(text: str, a: Analysis, *, year: int | None = None, place: str | None = None,
+                   level: str | None = None, province: str | None = None, report_id: str = "report",
+                   source: str = "", encoding: str | None = None, input_sha256: str | None = None,
+                   notes: list[str] | None = None) -> Document:
+    """The validated document of an analysed text (see `extract`)."""
     a.warnings[:0] = notes or []
     guessed_place, guessed_level, where = guess_place(text, a)
     if not _HAN.search(text):
