@@ -12,6 +12,8 @@ import functools
 from dataclasses import dataclass
 from importlib import resources
 
+import regex
+
 from .errors import TableError
 
 BASE_UNITS = (
@@ -20,6 +22,12 @@ BASE_UNITS = (
     "hour", "minute", "day", "year", "times", "other",
 )
 COMPARATORS = ("eq", "ge", "gt", "approx", "le", "lt", "range")
+
+#: A year as reports, tables and file names write it (1900–2099): the one definition every year
+#: pattern of gwr is built from.
+YEAR = r"(?:19|20)[0-9]{2}"
+#: A year written as a date in the text (2025年), the year captured.
+WRITTEN_YEAR = regex.compile(rf"({YEAR})年")
 
 
 def read_tsv(name: str, columns: int, package: str = "gwr.schemas", optional: int = 0) -> list[list[str]]:

@@ -12,12 +12,13 @@ from pathlib import Path
 import regex
 
 from gwr.schemas import GwrError
+from gwr.schemas.vocabulary import YEAR
 
 from gwr.stages.divisions import Division, from_pinyin, resolve
 
 METADATA_COLUMNS = ("id", "file", "place", "level", "province", "year", "source")
-_NAME = regex.compile(r"^(?:(national|province|city|county)-)?([a-z][a-z0-9_]*?)-((?:19|20)[0-9]{2})$")
-_CHINESE_YEAR = regex.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])年?(?:度)?")
+_NAME = regex.compile(rf"^(?:(national|province|city|county)-)?([a-z][a-z0-9_]*?)-({YEAR})$")
+_CHINESE_YEAR = regex.compile(rf"(?<![0-9])({YEAR})(?![0-9])年?(?:度)?")
 _CHINESE_REST = regex.compile(r"(?:人民)?政府工作报告|全文|[_\-\s（）()【】\[\]·]+")
 _NATIONAL_WORDS = regex.compile(r"^(?:china|zhongguo|national|guowuyuan)$|国务院|全国|^中国$")
 

@@ -26,14 +26,14 @@ from typing import Any, Iterator
 
 import regex
 
-from gwr.schemas.vocabulary import read_tsv
+from gwr.schemas.vocabulary import YEAR, read_tsv
 
 from .text import EmptyInputError, InputError, InputTooLargeError, TableInputError, decode
 
 FIELDS = ("text", "id", "place", "province", "level", "year")
 #: Excel keeps at most this many characters in a cell: a text of exactly this length was cut.
 EXCEL_CELL_LIMIT = 32767
-_YEAR = regex.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
+_YEAR = regex.compile(rf"(?<![0-9])({YEAR})(?![0-9])")
 _TITLE_PLACE = regex.compile(r"(?:[0-9]{4}年)?(\p{Han}{1,12}?(?:省|自治区|市|区|县|州|旗|盟))(?:[0-9]{4}年)?(?:人民)?政府工作报告")
 
 

@@ -20,10 +20,10 @@ from .model import Analysis, CommitmentMatch, Heading, Region
 from .stage import Stage
 
 #: Quoted or bracketed stretches are single units; a lone opening mark is a plain character.
-_UNIT = (r"“[^”\n]{0,300}”|‘[^’\n]{0,300}’|「[^」\n]{0,300}」|『[^』\n]{0,300}』|（[^）\n]{0,300}）"
-         r"|\([^)\n]{0,300}\)|【[^】\n]{0,300}】|《[^》\n]{0,300}》")
-CLAUSE = regex.compile(rf"(?:{_UNIT}|[^，,。；;！？!?：:])+")
-QUOTED = regex.compile(_UNIT)
+QUOTED_UNIT = (r"“[^”\n]{0,300}”|‘[^’\n]{0,300}’|「[^」\n]{0,300}」|『[^』\n]{0,300}』|（[^）\n]{0,300}）"
+               r"|\([^)\n]{0,300}\)|【[^】\n]{0,300}】|《[^》\n]{0,300}》")
+CLAUSE = regex.compile(rf"(?:{QUOTED_UNIT}|[^，,。；;！？!?：:])+")
+QUOTED = regex.compile(QUOTED_UNIT)
 _HAN2 = regex.compile(r"\p{Han}[^\p{Han}]*\p{Han}")
 _TRIM = " \t\r\n\u3000\u00a0\u2028\u2029\x0b\x0c"
 _SENTENCE_END = "。；;！？!?"

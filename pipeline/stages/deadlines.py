@@ -7,6 +7,8 @@ The regex comes from the period table in `schemas/data/periods.tsv`;
 from __future__ import annotations
 
 import regex
+
+from gwr.schemas.vocabulary import WRITTEN_YEAR
 from spacy.language import Language
 
 from .clauses import quoted_ranges
@@ -16,7 +18,6 @@ from .stage import Stage
 
 _CUE = regex.compile(r"[年月季]")  # every deadline names a year, a month or a quarter
 _NUMERAL_BEFORE = regex.compile(r"[0-9０-９一二两三四五六七八九十几多]$")
-_WRITTEN_YEAR = regex.compile(r"((?:19|20)[0-9]{2})年")
 
 
 def find_deadline(text: str, lo: int, hi: int, year: int | None) -> DeadlineMatch | None:
@@ -29,7 +30,7 @@ def find_deadline(text: str, lo: int, hi: int, year: int | None) -> DeadlineMatc
             continue
         if _NUMERAL_BEFORE.search(text[max(0, m.start() - 1):m.start()]):  # 3年内 is a duration
             continue
-        written = _WRITTEN_YEAR.search(m.group(0))
+        written = WRITTEN_YEAR.search(m.group(0))
         if written and year is not None and int(written.group(1)) < year:
             continue
         return DeadlineMatch(m.start(), m.end(), m.group(0))

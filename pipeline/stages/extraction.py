@@ -31,6 +31,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from gwr.schemas import Commitment, Deadline, Document, Noise, Outcome, Quantity, Report, Section
+from gwr.schemas.vocabulary import WRITTEN_YEAR
 
 from . import clauses, commitments, deadlines, indicators, layout, outcomes, periods, quantities, sections, tokenizer  # noqa: F401  (registered)
 from .metadata import place_in_header, province_of
@@ -187,7 +188,7 @@ def build_document(text: str, a: Analysis, *, year: int | None = None, place: st
             a.warnings.append(f"province {province} from the division table (pipeline/data/divisions.tsv)")
     if year is None and a.year is None:  # a deadline naming no year (6月底前) cannot be dated
         for c in a.commitments:
-            if c.deadline is not None and not regex.search(r"(?:19|20)[0-9]{2}年", c.deadline.text):
+            if c.deadline is not None and not WRITTEN_YEAR.search(c.deadline.text):
                 a.warnings.append(f"deadline {c.deadline.text!r} left out: no report year to date it by")
                 c.deadline = None
     report = Report(

@@ -7,6 +7,7 @@ import regex
 from spacy.language import Language
 
 from gwr.schemas.spans import Line, split_lines
+from gwr.schemas.vocabulary import YEAR
 
 from .lexicon import lexicon
 from .model import Analysis, Paragraph
@@ -121,7 +122,7 @@ def _near_chrome(lines: list[Line], kinds: list[str | None], title_line: int, he
                 kinds[i] = "chrome"
 
 
-_HEADER_YEAR = regex.compile(r"^((?:19|20)[0-9]{2})年?$|((?:19|20)[0-9]{2})年")
+_HEADER_YEAR = regex.compile(rf"^({YEAR})年?$|({YEAR})年")
 
 
 def _year_from_header(text: str, a: Analysis, header_end: int) -> int | None:

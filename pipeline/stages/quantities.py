@@ -15,6 +15,7 @@ import regex
 from spacy.language import Language
 
 from gwr.schemas import resolve_unit, tables
+from gwr.schemas.vocabulary import YEAR
 
 from .clauses import quoted_ranges
 from .lexicon import TIMEOUT, lexicon
@@ -23,7 +24,7 @@ from .periods import per_year_word
 from .stage import Stage
 
 _ASCII_DIGIT = regex.compile(r"[0-9０-９]")
-_YEAR_NUMBER = regex.compile(r"^(?:19|20)[0-9]{2}$")
+_YEAR_NUMBER = regex.compile(rf"^{YEAR}$")
 _JOIN = "和、与及"
 _MAX_DIGITS = 16
 #: Units whose quantity, written before a noun, describes each object (240小时过境免签, 100米内站点).

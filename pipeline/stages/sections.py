@@ -23,6 +23,7 @@ from spacy.language import Language
 
 from gwr.schemas import NormalisationError, parse_number
 from gwr.schemas.spans import section_bodies
+from gwr.schemas.vocabulary import WRITTEN_YEAR
 
 from .layout import bare_numbering, heading_style, short_keyword_line
 from .lexicon import lexicon, outline_lexicon
@@ -31,7 +32,6 @@ from .stage import Stage
 
 _RUN_IN_END = regex.compile(r"[。：:]")
 _CLOSING = "。：:！？；"
-_YEAR = regex.compile(r"((?:19|20)[0-9]{2})年")
 _SENTENCE_END = regex.compile(r"[。！？]")
 _SUBHEAD_MAX = 80
 
@@ -162,7 +162,7 @@ def assign_roles(headings: list[Heading], year: int | None, text: str = "") -> N
         elif text and _role_from_body(h.title + "\n" + text[h.body[0]:h.body[1]]):
             h.role = "review"
         else:
-            years = [int(y) for y in _YEAR.findall(h.title)]
+            years = [int(y) for y in WRITTEN_YEAR.findall(h.title)]
             h.role = "review" if year and years and max(years) < year else "tasks"
     for h, after in zip(headings, headings[1:]):
         if not h.title and after.parent == h.id and h.parent is None:
@@ -171,8 +171,8 @@ def assign_roles(headings: list[Heading], year: int | None, text: str = "") -> N
 
 def _year_from_headings(headings: list[Heading]) -> int | None:
     """The year of the work plan: a year named in a heading of the plan, else the latest named."""
-    planned = [int(y) for h in headings if _role_of(h.title) in ("targets", "tasks") for y in _YEAR.findall(h.title)]
-    named = [int(y) for h in headings for y in _YEAR.findall(h.title)]
+    planned = [int(y) for h in headings if _role_of(h.title) in ("targets", "tasks") for y in WRITTEN_YEAR.findall(h.title)]
+    named = [int(y) for h in headings for y in WRITTEN_YEAR.findall(h.title)]
     return max(planned) if planned else (max(named) if named else None)
 
 
