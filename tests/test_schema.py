@@ -8,7 +8,7 @@ import json
 
 import pytest
 from pydantic import ValidationError
-from compile_gold import LabelError, compile_labels
+from gwr.evaluation.gold import LabelError, compile_labels
 
 from gwr.schemas import (
     Deadline,
@@ -33,12 +33,12 @@ def test_seed_gold_round_trips(seed_gold, seed_text):
 
 def test_seed_gold_is_compiled_from_its_labels(seed_gold):
     labels = (ROOT / "gold" / "zhengzhou-2025.labels").read_text(encoding="utf-8")
-    assert compile_labels(labels) == seed_gold
+    assert compile_labels(labels, ROOT) == seed_gold
 
 
 def test_example_labels_compile_to_the_spec_example(example2_gold):
     labels = (DATA / "v2" / "example-2026.labels").read_text(encoding="utf-8")
-    assert compile_labels(labels) == example2_gold
+    assert compile_labels(labels, ROOT) == example2_gold
 
 
 def test_v2_example_round_trips(example2_gold, example2_text):
@@ -183,7 +183,7 @@ def test_label_compiler_reports_a_missing_quote_with_its_line():
               "source=tests/data/example-2026.txt\n"
               "commitment | - | 地区生产总值增长9%左右 | action=增长 | object=x | indicator=- | strength=default\n")
     with pytest.raises(LabelError, match=r"line 2: commitment '地区生产总值增长9%左右' not found after offset 0"):
-        compile_labels(labels)
+        compile_labels(labels, ROOT)
 
 
 # -- normalisation tables ------------------------------------------------------------------
