@@ -103,7 +103,7 @@ class Lexicon:
     fused_after: regex.Pattern
     fused_cn_after: regex.Pattern
     fused_after_unit: regex.Pattern
-    comparator_guard: dict[str, str]
+    comparator_guard: frozenset[str]  # after-number comparators that may begin a longer word (内容)
     deadline_re: regex.Pattern
     indicators: tuple["IndicatorRule", ...]
     indicator_any: regex.Pattern
@@ -183,14 +183,13 @@ def _indicators() -> tuple[IndicatorRule, ...]:
     return tuple(rules)
 
 
-def _comparator_guards() -> dict[str, str]:
+def _comparator_guards() -> frozenset[str]:
     comparators = tables().comparators
-    guards = {}
-    for row in _data("comparator_guards.tsv", 2):
+    rows = _data("comparator_guards.tsv", 1)
+    for row in rows:
         if comparators.get(row[0], ("", ""))[1] != "after":
             raise row.error(f"{row[0]!r} is no comparator written after the number (schemas/data/comparators.tsv)")
-        guards[row[0]] = row[1]
-    return guards
+    return frozenset(row[0] for row in rows)
 
 
 @functools.cache
