@@ -26,7 +26,7 @@ _BREAK_SPACE = regex.compile(r"\s*\n\s*")
 @functools.cache
 def indicator_ids() -> frozenset[str]:
     """Ids of `schemas/data/indicators.tsv` (the spec's list plus our additions)."""
-    return frozenset(row[0] for row in read_tsv("indicators.tsv", 1) if row[0] != "id")
+    return frozenset(row[0] for row in read_tsv("indicators.tsv", 5) if row[0] != "id")
 
 
 def format_loc(loc: tuple[Any, ...]) -> str:

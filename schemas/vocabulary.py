@@ -9,12 +9,19 @@ matching patterns from the very same tables.
 from __future__ import annotations
 
 import functools
+from collections.abc import Collection
 from dataclasses import dataclass
 from importlib import resources
+from typing import TYPE_CHECKING
+
+import regex
 
 import regex
 
 from .errors import TableError
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 BASE_UNITS = (
     "CNY", "USD", "percent", "pp", "person", "person_time", "household", "count",
@@ -22,6 +29,9 @@ BASE_UNITS = (
     "hour", "minute", "day", "year", "times", "other",
 )
 COMPARATORS = ("eq", "ge", "gt", "approx", "le", "lt", "range")
+POSITIONS = ("before", "after", "frame")  # where a comparator word stands: comparators.tsv
+NUMERAL_KINDS = ("digit", "small", "big", "point")
+PRECISIONS = ("day", "month", "quarter", "half", "year")  # of a deadline period: periods.tsv
 
 #: A year as reports, tables and file names write it (1900–2099): the one definition every year
 #: pattern of gwr is built from.
@@ -29,22 +39,68 @@ YEAR = r"(?:19|20)[0-9]{2}"
 #: A year written as a date in the text (2025年), the year captured.
 WRITTEN_YEAR = regex.compile(rf"({YEAR})年")
 
+class Row(list):
+    """The cells of one data-file row, and where it stands (`where`: pipeline/data/verbs.tsv:12)."""
 
-def read_tsv(name: str, columns: int, package: str = "gwr.schemas", optional: int = 0) -> list[list[str]]:
+    __slots__ = ("file", "line")
+
+    def __init__(self, cells, file: str, line: int):
+        super().__init__(cells)
+        self.file = file
+        self.line = line
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    def error(self, message: str) -> TableError:
+        """A TableError that names this row's file and line."""
+        return TableError(f"{self.where}: {message}")
+
+    def pattern(self, column: int, flags: int = 0, prefix: str = "") -> regex.Pattern:
+        """The cell compiled as a regex (after `prefix`); a bad one raises TableError with file:line."""
+        try:
+            return regex.compile(prefix + self[column], flags)
+        except regex.error as exc:
+            raise self.error(f"column {column + 1} is no regex ({exc.msg}): {self[column]}") from None
+
+
+#: Where each package's data files stand in the source tree (what messages name, for editing).
+SOURCE_FOLDERS = {"gwr": "pipeline", "gwr.schemas": "schemas"}
+
+
+def data_file(package: str, name: str) -> Traversable:
+    """The data file `name` of a package (`gwr.schemas` or `gwr`): <package>/data/<name>."""
+    return resources.files(package).joinpath("data").joinpath(name)
+
+
+def read_tsv(name: str, columns: int, package: str = "gwr.schemas", optional: int = 0,
+             choices: dict[int, Collection[str]] | None = None, patterns: Collection[int] = ()) -> list[Row]:
     """Rows of a tab-separated data file, comments (#) and blank lines skipped.
 
-    Each row has `columns` required cells and up to `optional` more, "" when absent.
+    Each row has `columns` required cells and up to `optional` more, "" when absent;
+    `choices` maps a column to the values allowed in it, and the columns in `patterns`
+    must compile as regexes. A row that breaks any of these raises TableError naming
+    the file and line (pipeline/data/strength.tsv:4: ...).
     """
-    text = resources.files(package).joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    text = data_file(package, name).read_text(encoding="utf-8")
+    file = f"{SOURCE_FOLDERS.get(package, package)}/data/{name}"
     rows = []
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         cells = line.split("\t")
-        if len(cells) < columns:
-            raise TableError(f"{package}/data/{name}:{lineno}: expected {columns} columns, got {len(cells)}")
-        cells = cells[:columns + optional] + [""] * (columns + optional - len(cells))
-        rows.append([c.strip() for c in cells])
+        if not columns <= len(cells) <= columns + optional:
+            expected = f"{columns} to {columns + optional} columns" if optional else \
+                f"{columns} column{'s' * (columns > 1)}"
+            raise TableError(f"{file}:{lineno}: expected {expected}, got {len(cells)}")
+        row = Row([c.strip() for c in cells] + [""] * (columns + optional - len(cells)), file, lineno)
+        for column, allowed in (choices or {}).items():
+            if row[column] not in allowed:
+                raise row.error(f"column {column + 1} is {row[column]!r}, not one of {', '.join(allowed)}")
+        for column in patterns:
+            row.pattern(column)
+        rows.append(row)
     return rows
 
 
@@ -64,25 +120,30 @@ class Tables:
     periods: dict[str, tuple[str, str]]
 
 
+def _number(row: Row, column: int) -> float:
+    try:
+        return float(row[column])
+    except ValueError:
+        raise row.error(f"column {column + 1} is {row[column]!r}, not a number") from None
+
+
 @functools.cache
 def tables() -> Tables:
     units = {}
-    for unit, base, factor in read_tsv("units.tsv", 3):
-        if base not in BASE_UNITS:
-            raise TableError(f"schemas/data/units.tsv: unit {unit!r} has unknown base unit {base!r}")
-        units[unit] = Unit(base, float(factor))
+    for row in read_tsv("units.tsv", 3, choices={1: BASE_UNITS}):
+        unit, base, factor = row
+        units[unit] = Unit(base, _number(row, 2))
     comparators = {}
-    for word, comp, pos in read_tsv("comparators.tsv", 3):
-        if comp not in COMPARATORS or pos not in ("before", "after", "frame"):
-            raise TableError(f"schemas/data/comparators.tsv: bad row for {word!r}")
+    for word, comp, pos in read_tsv("comparators.tsv", 3, choices={1: COMPARATORS, 2: POSITIONS}):
         comparators[word] = (comp, pos)
     return Tables(
         units=units,
-        magnitudes={w: float(f) for w, f in read_tsv("magnitudes.tsv", 2)},
-        numerals={c: (float(v), k) for c, v, k in read_tsv("numerals.tsv", 3)},
+        magnitudes={row[0]: _number(row, 1) for row in read_tsv("magnitudes.tsv", 2)},
+        numerals={row[0]: (_number(row, 1), row[2])
+                  for row in read_tsv("numerals.tsv", 3, choices={2: NUMERAL_KINDS})},
         comparators=comparators,
         range_marks=tuple(r[0] for r in read_tsv("range_marks.tsv", 1)),
-        periods={w: (p, m) for w, p, m in read_tsv("periods.tsv", 3)},
+        periods={w: (p, m) for w, p, m in read_tsv("periods.tsv", 3, choices={1: PRECISIONS})},
     )
 
 

@@ -254,5 +254,6 @@ def test_development_golds_stay_above_the_bars():
             "headings.role": 1.0, "noise.f": 1.0, "title.acc": 1.0, "indicator.acc": 0.95,
             # the v2 contract (issue 9's bars): indicator targets, periods, outcomes
             "indicator_targets.f": 0.95, "period.acc": 0.97, "outcomes.f": 0.90, "indicator_outcomes.f": 0.90,
-            "targets.per_year": 1.0, "targets.decrease": 1.0}
+            "targets.per_year": 1.0, "targets.decrease": 1.0,
+            "action.acc": 0.93, "strength.acc": 0.99}  # issue 13: measured 0.938 and 1.000 on these seven
     assert {k: round(figures[k], 3) for k, bar in bars.items() if figures[k] < bar} == {}

@@ -76,7 +76,7 @@ def _radicals() -> dict[str, str]:
 
 @functools.cache
 def _page_number() -> regex.Pattern:
-    rows = read_tsv("page_furniture.tsv", 2, package="gwr")
+    rows = read_tsv("page_furniture.tsv", 2, package="gwr", patterns=(0,))
     return regex.compile("|".join(f"(?:{pattern})" for pattern, _ in rows))
 
 

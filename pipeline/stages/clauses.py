@@ -149,7 +149,8 @@ def quoted_ranges(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
 
 @functools.cache
 def _plan_cue() -> regex.Pattern:
-    return regex.compile("|".join(f"(?:{row[0]})" for row in read_tsv("plan_targets_cues.tsv", 1, package="gwr")))
+    return regex.compile("|".join(f"(?:{row[0]})" for row in read_tsv("plan_targets_cues.tsv", 1, package="gwr",
+                                                                          patterns=(0,))))
 
 
 def plan_target_regions(a: Analysis) -> list[Region]:

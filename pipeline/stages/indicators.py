@@ -40,7 +40,8 @@ class OutcomeWords:
 
 @functools.cache
 def words() -> OutcomeWords:
-    rows = read_tsv("outcome_words.tsv", 2, package="gwr", optional=1)
+    rows = read_tsv("outcome_words.tsv", 2, package="gwr", optional=1, patterns=(1, 2), choices={0: (
+        "bare", "comparison", "flow", "change_ok", "total", "total_word", "none", "part")})
     bare = sorted((r[1] for r in rows if r[0] == "bare"), key=len, reverse=True)
     change_words = sorted(lexicon().change_kind, key=len, reverse=True)
     return OutcomeWords(

@@ -15,14 +15,50 @@ from dataclasses import dataclass
 import regex
 
 from gwr.schemas import tables
-from gwr.schemas.vocabulary import read_tsv
+from gwr.schemas.checks import indicator_ids
+from gwr.schemas.document import Role
+from gwr.schemas.errors import TableError
+from gwr.schemas.vocabulary import BASE_UNITS, Row, read_tsv
 
 #: Guard against pathological backtracking; patterns are written not to need it.
 TIMEOUT = 2.0
 
+#: the values a column may hold, per table (column index -> allowed); any other raises TableError with file:line
+STRENGTHS = ("firm", "strive")  # the schema's strengths but `default`, which no word sets
+KINDS = {
+    "change_words.tsv": {1: ("change", "level")},
+    "fused_numbers.tsv": {0: ("before", "after", "cn_after", "after_unit")},
+    "heading_styles.tsv": {2: ("yes", "no")},
+    "indicator_patterns.tsv": {3: ("change", "level", "any")},
+    "manner.tsv": {1: ("", "strict")},
+    "noise.tsv": {0: ("masthead", "caption", "byline", "chrome"), 2: ("head", "any", "near")},
+    "non_commitment.tsv": {0: ("purpose", "framing", "forecast", "judgement", "closing", "time")},
+    "role_cues.tsv": {0: Role.__args__, 1: ("strong", "weak")},
+    "section_roles.tsv": {0: Role.__args__},
+    "strength.tsv": {1: STRENGTHS},
+    "subheads.tsv": {0: ("opener", "leadin")},
+}
 
-def _data(name: str, columns: int, optional: int = 0) -> list[list[str]]:
-    return read_tsv(name, columns, package="gwr", optional=optional)
+
+def _data(name: str, columns: int, optional: int = 0) -> list[Row]:
+    return read_tsv(name, columns, package="gwr", optional=optional, choices=KINDS.get(name))
+
+
+def _compile(row: Row, column: int, flags: int = 0, prefix: str = "") -> regex.Pattern:
+    """One row's pattern; a bad regex raises TableError naming the file and line."""
+    return row.pattern(column, flags, prefix)
+
+
+def _union(rows: list[Row], column: int) -> regex.Pattern:
+    """The alternation of the rows' patterns, each checked on its own first (so an error names its line)."""
+    for row in rows:
+        _compile(row, column)
+    if not rows:
+        return regex.compile(r"(?!)")  # no row: matches nothing
+    try:
+        return regex.compile("|".join(f"(?:{row[column]})" for row in rows))
+    except regex.error as exc:
+        raise TableError(f"{rows[0].file}: the rows' patterns do not compile together: {exc}") from None
 
 
 def _alternation(words) -> str:
@@ -67,7 +103,7 @@ class Lexicon:
     fused_after: regex.Pattern
     fused_cn_after: regex.Pattern
     fused_after_unit: regex.Pattern
-    comparator_guard: dict[str, str]
+    comparator_guard: frozenset[str]  # after-number comparators that may begin a longer word (内容)
     deadline_re: regex.Pattern
     indicators: tuple["IndicatorRule", ...]
     indicator_any: regex.Pattern
@@ -134,37 +170,53 @@ def _deadline_pattern() -> regex.Pattern:
 
 def _indicators() -> tuple[IndicatorRule, ...]:
     rules = []
+    known = indicator_ids()
     for row in _data("indicator_patterns.tsv", 5):
-        ind_id, pattern, exclude, kind, units = row
+        ind_id, _, exclude, kind, units = row
+        if ind_id not in known:
+            raise row.error(f"indicator {ind_id!r} is not in schemas/data/indicators.tsv")
+        allowed = frozenset(u for u in units.split(",") if u and u != "*")
+        if allowed - set(BASE_UNITS):
+            raise row.error(f"unknown base unit(s) {', '.join(sorted(allowed - set(BASE_UNITS)))}")
         rules.append(IndicatorRule(
-            ind_id, regex.compile(pattern), regex.compile(exclude) if exclude != "-" else None, kind,
-            frozenset(u for u in units.split(",") if u and u != "*")))
+            ind_id, _compile(row, 1), _compile(row, 2) if exclude != "-" else None, kind, allowed))
     return tuple(rules)
+
+
+def _comparator_guards() -> frozenset[str]:
+    comparators = tables().comparators
+    rows = _data("comparator_guards.tsv", 1)
+    for row in rows:
+        if comparators.get(row[0], ("", ""))[1] != "after":
+            raise row.error(f"{row[0]!r} is no comparator written after the number (schemas/data/comparators.tsv)")
+    return frozenset(row[0] for row in rows)
 
 
 @functools.cache
 def lexicon() -> Lexicon:
-    styles = tuple(HeadingStyle(name, regex.compile("^" + pattern), resets == "yes")
-                   for name, pattern, resets in _data("heading_styles.tsv", 3))
+    styles = tuple(HeadingStyle(row[0], _compile(row, 1, prefix="^"), row[2] == "yes")
+                   for row in _data("heading_styles.tsv", 3))
     change_rows = _data("change_words.tsv", 2)
     comparators = tables().comparators
     indicators = _indicators()
+    non_commitment = _data("non_commitment.tsv", 2)
+    fused = _data("fused_numbers.tsv", 2)
+    strength = _data("strength.tsv", 2)
+    manner = _data("manner.tsv", 1, optional=1)
     return Lexicon(
         heading_styles=styles,
-        section_roles=tuple((role, regex.compile(p)) for role, p in _data("section_roles.tsv", 2)),
-        noise=tuple((kind, regex.compile(p), where) for kind, p, where in _data("noise.tsv", 3)),
-        non_commitment=regex.compile("|".join(f"(?:{p})" for k, p in _data("non_commitment.tsv", 2)
-                                              if k not in ("closing", "purpose"))),
-        time_phrase=regex.compile("|".join(f"(?:{p})" for k, p in _data("non_commitment.tsv", 2) if k == "time")),
-        purpose=regex.compile("|".join(f"(?:{p})" for k, p in _data("non_commitment.tsv", 2) if k == "purpose")),
-        non_commitment_closing=regex.compile("|".join(f"(?:{p})" for k, p in _data("non_commitment.tsv", 2)
-                                                      if k == "closing")),
-        explanation=regex.compile("|".join(f"(?:{p[0]})" for p in _data("explanation_paragraphs.tsv", 1))),
-        targets_cue=regex.compile("|".join(f"(?:{p[0]})" for p in _data("targets_cues.tsv", 1))),
-        strength={w: s for w, s in _data("strength.tsv", 2)},
-        strength_re=regex.compile(_alternation(w for w, _ in _data("strength.tsv", 2))),
-        manner=frozenset(r[0] for r in _data("manner.tsv", 1)),
-        strict_manner=frozenset(r[0] for r in _data("manner.tsv", 1, optional=1) if r[1] == "strict"),
+        section_roles=tuple((row[0], _compile(row, 1)) for row in _data("section_roles.tsv", 2)),
+        noise=tuple((row[0], _compile(row, 1), row[2]) for row in _data("noise.tsv", 3)),
+        non_commitment=_union([r for r in non_commitment if r[0] not in ("closing", "purpose")], 1),
+        time_phrase=_union([r for r in non_commitment if r[0] == "time"], 1),
+        purpose=_union([r for r in non_commitment if r[0] == "purpose"], 1),
+        non_commitment_closing=_union([r for r in non_commitment if r[0] == "closing"], 1),
+        explanation=_union(_data("explanation_paragraphs.tsv", 1), 0),
+        targets_cue=_union(_data("targets_cues.tsv", 1), 0),
+        strength={w: s for w, s in strength},
+        strength_re=regex.compile(_alternation(w for w, _ in strength)),
+        manner=frozenset(r[0] for r in manner),
+        strict_manner=frozenset(r[0] for r in manner if r[1] == "strict"),
         verbs=frozenset(r[0] for r in _data("verbs.tsv", 1)),
         non_verbs=frozenset(r[0] for r in _data("non_verbs.tsv", 1)),
         quantity_verbs=frozenset(r[0] for r in _data("quantity_verbs.tsv", 1)),
@@ -178,13 +230,11 @@ def lexicon() -> Lexicon:
             rf"({_alternation(w for w, (_, pos) in comparators.items() if pos == 'before')})"
             rf"(?:{_alternation(w for w, _ in change_rows)})(?:分别|再)?$"),
         quantity_re=_quantity_pattern(),
-        fused_before=regex.compile("|".join(f"(?:{p})" for k, p in _data("fused_numbers.tsv", 2) if k == "before")),
-        fused_after=regex.compile("|".join(f"(?:{p})" for k, p in _data("fused_numbers.tsv", 2) if k == "after")),
-        fused_cn_after=regex.compile("|".join(f"(?:{p})" for k, p in _data("fused_numbers.tsv", 2)
-                                              if k == "cn_after")),
-        fused_after_unit=regex.compile("|".join(f"(?:{p})" for k, p in _data("fused_numbers.tsv", 2)
-                                                if k == "after_unit")),
-        comparator_guard={w: chars for w, chars in _data("comparator_guards.tsv", 2)},
+        fused_before=_union([r for r in fused if r[0] == "before"], 1),
+        fused_after=_union([r for r in fused if r[0] == "after"], 1),
+        fused_cn_after=_union([r for r in fused if r[0] == "cn_after"], 1),
+        fused_after_unit=_union([r for r in fused if r[0] == "after_unit"], 1),
+        comparator_guard=_comparator_guards(),
         deadline_re=_deadline_pattern(),
         indicators=indicators,
         indicator_any=regex.compile("|".join(f"(?:{r.pattern.pattern})" for r in indicators)),
@@ -211,8 +261,8 @@ class OutlineLexicon:
 def outline_lexicon() -> OutlineLexicon:
     subheads = _data("subheads.tsv", 3)
     return OutlineLexicon(
-        openers=tuple((style, regex.compile(p)) for kind, style, p in subheads if kind == "opener"),
-        leadin=regex.compile("|".join(f"(?:{p})" for kind, _, p in subheads if kind == "leadin")),
-        role_cues=tuple((role, weight, regex.compile(p, regex.M)) for role, weight, p in _data("role_cues.tsv", 3)),
-        glossary=regex.compile("|".join(f"(?:{p[0]})" for p in _data("glossary_titles.tsv", 1))),
+        openers=tuple((row[1], _compile(row, 2)) for row in subheads if row[0] == "opener"),
+        leadin=_union([row for row in subheads if row[0] == "leadin"], 2),
+        role_cues=tuple((row[0], row[1], _compile(row, 2, regex.M)) for row in _data("role_cues.tsv", 3)),
+        glossary=_union(_data("glossary_titles.tsv", 1), 0),
     )

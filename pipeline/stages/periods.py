@@ -40,7 +40,8 @@ def words() -> PeriodWords:
     # names no span of the pledge
     plan = rf"[“\"‘「]?(?<![一二三四五六七八九十])(?P<plan>{names})[”\"’」]?"
     plan_re = regex.compile(rf"{plan}(?=时期|期间|末|以来|前期|中期|后期|开局之年)|^(?:在|到|至|推动|力争)?{plan}")
-    rows = read_tsv("period_words.tsv", 2, package="gwr")
+    rows = read_tsv("period_words.tsv", 2, package="gwr", patterns=(1,), choices={0: (
+        "ahead", "action", "until", "past", "this", "last", "peryear", "peryear_multi")})
     patterns = tuple((kind, regex.compile(p)) for kind, p in rows if not kind.startswith("peryear"))
     per_year = regex.compile("|".join(p for kind, p in rows if kind == "peryear"))
     per_year_multi = regex.compile("|".join(p for kind, p in rows if kind == "peryear_multi"))

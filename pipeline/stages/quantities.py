@@ -84,14 +84,21 @@ def find_quantities(text: str, lo: int, hi: int) -> list[QuantityMatch]:
             if number_max and not _ASCII_DIGIT.match(number_max):
                 number_max, _ = _split_magnitude(number_max, "")
         after, end = m.group("after"), m.end()
-        if after and text[end:end + 1] and lex.comparator_guard.get(after, "") and \
-                text[end] in lex.comparator_guard[after]:  # 6项内容: 内 starts a word, it is no comparator
-            after, end = None, m.start("after")
+        if after in lex.comparator_guard and _begins_word(text, m.start("after"), len(after)):
+            after, end = None, m.start("after")  # 6项内容: 内 begins the word 内容, it is no comparator
         words = [w for w in (m.group("frame"), m.group("before"), m.group("infix"), after) if w]
         start = m.start("before") if m.group("before") else m.start("num")
         found.append(QuantityMatch(start, end, num, number_max, unit_written, words))
     _share_comparators(text, found)
     return found
+
+
+def _begins_word(text: str, at: int, length: int) -> bool:
+    """The segmenter joins the word at text[at:at + length] with what follows (内 + 容 = 内容)."""
+    from .segmenter import load_segmenter
+
+    window = text[at:at + 8]
+    return len(window) > length and len(load_segmenter().cut(window)[0]) > length
 
 
 def _share_comparators(text: str, found: list[QuantityMatch]) -> None:
