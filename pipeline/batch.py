@@ -15,6 +15,7 @@ import gc
 import json
 import os
 import shutil
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -95,20 +96,23 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
             if report.converted:  # spans index the decoded text: keep it beside the output
                 texts_dir.mkdir(exist_ok=True)
                 source = str(texts_dir / f"{doc_id}.txt")
-                _write_atomic(Path(source), report.text)
+                write_atomic(Path(source), report.text, "the decoded text")
             notes = guessed_notes(batch["guessed"][i], batch["level"][i], batch["year"][i], batch["place"][i],
                                   batch["province"][i]) + list(batch["notes"][i])
             doc = extract(report.text, year=batch["year"][i], place=batch["place"][i], level=batch["level"][i],
                           province=batch["province"][i], report_id=doc_id, source=source,
                           encoding=report.encoding, input_sha256=report.sha256, notes=notes)
             text = doc.to_json(indent=None)
-            _write_atomic(docs_dir / f"{doc_id}.json", text + "\n")
+            write_atomic(docs_dir / f"{doc_id}.json", text + "\n", "the document")
             rows = flatten_all(json.loads(text))  # the tables' rows, here in the worker
         except _ListedFailure as exc:
             error_type, error = exc.args
         except (GwrError, ValueError, TypeError, RecursionError, MemoryError, OSError) as exc:
-            error_type, error = type(exc).__name__, str(exc)
-            (docs_dir / f"{doc_id}.json").unlink(missing_ok=True)
+            error_type, error = type(exc).__name__, _message(exc)
+            try:  # a document of an earlier run must not stand for this failed one
+                (docs_dir / f"{doc_id}.json").unlink(missing_ok=True)
+            except OSError:
+                pass
         for key, value in (("id", doc_id), ("status", "failed" if error_type else "written"),
                            ("error_type", error_type), ("error", error), ("chars", chars)):
             out[key].append(value)
@@ -154,10 +158,31 @@ def _previous_hashes(docs_dir: Path) -> dict[str, str]:
     return hashes
 
 
-def _write_atomic(path: Path, data: str) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(data, encoding="utf-8")
-    os.replace(tmp, path)
+def write_atomic(path: Path, data: str | bytes, what: str) -> None:
+    """Write a file whole or not at all: into a temporary file beside it, then renamed over it (the text
+    as it is, `\r` included). A failure removes the temporary file and raises an OSError that names
+    the file and `what` it is."""
+    data = data.encode("utf-8") if isinstance(data, str) else data
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        raise OSError(exc.errno, f"cannot write {what}: {exc.strerror}", str(path)) from None
+
+
+def _message(exc: BaseException) -> str:
+    """An error's message; an OSError's as `file: reason`, without its `[Errno N]`."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    return str(exc)
 
 
 def run_batch(inputs: Iterable[str | Path], outdir: str | Path, workers: int = 1, metadata: str | None = None,
@@ -323,7 +348,7 @@ class _TablesInOrder:
 
 
 def _write_failures(path: Path, failures: list[dict]) -> None:
-    _write_atomic(path, "".join(json.dumps(f, ensure_ascii=False) + "\n" for f in failures))
+    write_atomic(path, "".join(json.dumps(f, ensure_ascii=False) + "\n" for f in failures), "the failures")
 
 
 def _map(corpus: datasets.Dataset, outdir: Path, workers: int, batch_size: int, max_bytes: int, progress: bool,
