@@ -11,28 +11,33 @@ same folder, or a failure (`failures.jsonl`, with the error's type and message).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
 import shutil
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+try:
+    import fcntl
+except ImportError:  # Windows: no lock
+    fcntl = None
+
 import datasets
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from schemas import GwrError
+from schemas import GwrError, OutputError
 
 from .collect import Inventory, collect, file_sha256, list_files
 from .corpus import guessed_notes
 from .inputs import DEFAULT_MAX_BYTES, ReportText, read_report
 from .rows import Columns
-from .tables import ROWS, TableSink, finish_tables, flatten_all
+from .tables import CARD_START, ROWS, TableSink, finish_tables, flatten_all, write_atomic
 
 
 @dataclass
@@ -158,26 +163,6 @@ def _previous_hashes(docs_dir: Path) -> dict[str, str]:
     return hashes
 
 
-def write_atomic(path: Path, data: str | bytes, what: str) -> None:
-    """Write a file whole or not at all: into a temporary file beside it, then renamed over it (the text
-    as it is, `\r` included). A failure removes the temporary file and raises an OSError that names
-    the file and `what` it is."""
-    data = data.encode("utf-8") if isinstance(data, str) else data
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-        raise OSError(exc.errno, f"cannot write {what}: {exc.strerror}", str(path)) from None
-
-
 def _message(exc: BaseException) -> str:
     """An error's message; an OSError's as `file: reason`, without its `[Errno N]`."""
     if isinstance(exc, OSError) and exc.strerror:
@@ -194,12 +179,31 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, workers: int = 1
     `columns` names the columns of tables of reports (`--text-column` …).
     `engine`: `datasets` (Dataset.map on this machine, `workers` processes) or
     `ray` (Ray Data, on the Ray cluster at `address`, or a local one; see
-    `ray_engine.py`): the same documents, tables and failures either way."""
+    `ray_engine.py`): the same documents, tables and failures either way.
+
+    Raises `OutputError` when `outdir` cannot be written (no space, read-only), holds an input,
+    or another run is writing into it; the tables of an earlier run then stay as they were."""
     if engine not in ENGINES:
         raise GwrError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
-    outdir = Path(outdir)
+    inputs, outdir = list(inputs), Path(outdir)
+    _check_outdir(outdir, inputs)
+    with lock_outdir(outdir):
+        try:
+            (outdir / "docs").mkdir(exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{outdir}: cannot create the output folder: {exc.strerror}") from None
+        try:
+            return _run(inputs, outdir, workers, metadata, csv, batch_size, max_bytes, progress, save_dataset,
+                        force, columns, engine, address)
+        except OSError as exc:
+            raise OutputError(f"{outdir}: cannot write the tables: {exc.strerror or exc}") from None
+        finally:
+            _remove_temporary(outdir)
+
+
+def _run(inputs, outdir: Path, workers, metadata, csv, batch_size, max_bytes, progress, save_dataset, force,
+         columns, engine, address) -> BatchResult:
     docs_dir = outdir / "docs"
-    docs_dir.mkdir(parents=True, exist_ok=True)
     corpus, inventory = collect(inputs, metadata, columns, max_bytes, exclude=[outdir])
     result = BatchResult(total=len(corpus), inventory=inventory)
     previous = {} if force else _previous_hashes(docs_dir)
@@ -229,6 +233,68 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, workers: int = 1
     _write_failures(outdir / "failures.jsonl", result.failures)
     finish_tables(outdir, save_dataset)
     return result
+
+
+def _check_outdir(outdir: Path, inputs: list) -> None:
+    """Refuse an output folder that is (or holds) an input, or that holds a README.md gwr did not write."""
+    out = outdir.resolve()
+    for item in inputs:
+        p = Path(item)
+        if p.exists() and (p.resolve() == out or out in p.resolve().parents):
+            raise OutputError(f"{outdir}: the output folder holds the input {item}: choose an output folder "
+                              "outside the inputs (or inside one)")
+    card = outdir / "README.md"
+    try:
+        with card.open("rb") as fh:
+            head = fh.read(len(CARD_START))
+    except FileNotFoundError:
+        return
+    except OSError:
+        return  # not readable: writing it fails with its reason
+    if head != CARD_START.encode("utf-8"):
+        raise OutputError(f"{outdir}: holds a README.md that gwr did not write: choose an empty (or earlier gwr "
+                          "output) folder")
+
+
+@contextlib.contextmanager
+def lock_outdir(outdir: Path) -> Iterator[None]:
+    """Hold `outdir` for one run: a second run into it (while this one holds it) raises OutputError.
+
+    An advisory lock (flock) on `outdir/.gwr-lock`, which holds the holder's pid; the system
+    releases it when the process ends, however it ends."""
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+        fh = open(outdir / ".gwr-lock", "a+", encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"{outdir}: cannot create the output folder: {exc.strerror}") from None
+    with fh:
+        if fcntl is not None:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                fh.seek(0)
+                pid = fh.read().strip() or "?"
+                raise OutputError(f"{outdir}: another gwr run (pid {pid}) is writing here: wait for it to end, "
+                                  "or choose another output folder") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _remove_temporary(outdir: Path) -> None:
+    """Temporary files left by writers that were killed (only this run writes here: it holds the lock)."""
+    for folder in (outdir, outdir / "docs", outdir / "texts"):
+        for tmp in folder.glob(".*.tmp") if folder.is_dir() else ():
+            try:
+                shutil.rmtree(tmp) if tmp.is_dir() else tmp.unlink()
+            except OSError:
+                pass
 
 
 ENGINES = ("datasets", "ray")

@@ -33,3 +33,8 @@ class TableError(GwrError):
 
 class NormalisationError(GwrError, ValueError):
     """A number, unit or period text cannot be normalised."""
+
+
+class OutputError(GwrError):
+    """An output cannot be written: no space left, a read-only folder, a folder another run holds, or
+    an output that would replace an input."""

@@ -104,3 +104,150 @@ def test_a_document_that_cannot_be_written_is_a_failure_and_the_batch_goes_on(tm
     assert failure["error"].endswith("out/docs/b.json: cannot write the document: Is a directory")
     assert _ids_in_parquet(out) == ["a", "c"]
     assert sorted(p.name for p in (out / "docs").iterdir()) == ["a.json", "b.json", "c.json"]  # no *.tmp left
+
+
+# -- 2. no input is ever written to ------------------------------------------------------------------
+def _sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+PAGE = ("<!DOCTYPE html><html><body><h1>某市2025年政府工作报告</h1>"
+        "<p>主要预期目标是：地区生产总值增长6%左右，城镇新增就业8万人以上。</p></body></html>")
+
+
+@pytest.mark.parametrize("name,data,output,text_name", [
+    ("report.txt", SMALL.encode("gbk"), "report.json", "report.text.txt"),  # GBK: the decoded text was report.txt
+    ("page.txt", PAGE.encode("utf-8"), "page.json", "page.text.txt"),  # a web page named .txt
+    ("report.txt", SMALL.encode("gbk"), "x.txt", "x.text.txt"),  # the JSON went over the decoded text
+], ids=["gbk", "html named txt", "output named txt"])
+def test_extract_never_writes_over_its_input(tmp_path, capsys, name, data, output, text_name):
+    from schemas import load_document
+
+    folder = tmp_path / "ow"
+    folder.mkdir()
+    (folder / name).write_bytes(data)
+    before = _sha(folder / name)
+    assert main(["extract", str(folder / name), "-o", str(folder / output), "--year", "2025"]) == 0
+    assert _sha(folder / name) == before
+    assert sorted(p.name for p in folder.iterdir()) == sorted({name, output, text_name})
+    doc, text = load_document(folder / output)  # the JSON, checked against the text it names
+    assert doc.report.source == str(folder / text_name) and text == (folder / text_name).read_text(encoding="utf-8")
+    assert [c.text for c in doc.commitments] == ["地区生产总值增长5%以上" if "5%" in text else "地区生产总值增长6%左右",
+                                                 "城镇新增就业8万人以上"]
+
+
+def test_extract_refuses_to_write_its_json_over_its_input(tmp_path, capsys):
+    path = tmp_path / "report.txt"
+    path.write_text(SMALL, encoding="utf-8")
+    before = _sha(path)
+    assert main(["extract", str(path), "-o", str(path)]) == 6
+    assert capsys.readouterr().err == (f"gwr extract: OutputError: {path}: -o names the input itself: "
+                                       "choose another output file\n")
+    assert _sha(path) == before
+
+
+def test_a_batch_never_writes_into_its_input_folder(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(SMALL, encoding="utf-8")
+    (folder / "README.md").write_text("my notes\n", encoding="utf-8")
+    for outdir in (folder, tmp_path):  # the input folder, or a folder that holds it
+        assert main(["extract", str(folder), "-o", str(outdir), "-q"]) == 6
+        assert capsys.readouterr().err == (f"gwr extract: OutputError: {outdir}: the output folder holds the input "
+                                           f"{folder}: choose an output folder outside the inputs (or inside one)\n")
+    assert sorted(p.name for p in folder.iterdir()) == ["README.md", "a.txt"]
+    mine = tmp_path / "project"
+    mine.mkdir()
+    (mine / "README.md").write_text("my project\n", encoding="utf-8")
+    assert main(["extract", str(folder), "-o", str(mine), "-q"]) == 6
+    assert capsys.readouterr().err == (f"gwr extract: OutputError: {mine}: holds a README.md that gwr did not "
+                                       "write: choose an empty (or earlier gwr output) folder\n")
+    assert (mine / "README.md").read_text(encoding="utf-8") == "my project\n"
+
+
+def test_outdir_is_never_read_as_input_also_by_a_pattern(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_bytes(SMALL.encode("gbk"))  # converted: out/texts/a.txt is written
+    for _ in range(2):
+        assert main(["extract", "**/*.txt", "-o", "out", "-q"]) == 0
+    assert sorted(p.name for p in (tmp_path / "out" / "docs").iterdir()) == ["a.json"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [  # one document, its text, no more
+        ".gwr-lock", "README.md", "commitments.parquet", "docs", "failures.jsonl", "outcomes.parquet",
+        "quantities.parquet", "texts"]
+    assert main(["extract", ".", "out/texts/a.txt", "-o", "out", "-q"]) == 6  # named: refused, not ignored
+    assert capsys.readouterr().err.endswith("OutputError: out: the output folder holds the input out/texts/a.txt: "
+                                            "choose an output folder outside the inputs (or inside one)\n")
+
+
+# -- 3 (the lock) and 4. tables written whole or not at all, output errors typed -------------------------
+def test_a_second_batch_on_the_same_outdir_is_refused(tmp_path, capsys):
+    import os
+
+    from pipeline.batch import lock_outdir
+
+    (tmp_path / "a.txt").write_text(SMALL, encoding="utf-8")
+    out = tmp_path / "out"
+    with lock_outdir(out):  # as a running batch holds it
+        assert main(["extract", str(tmp_path / "a.txt"), "--batch", "-o", str(out), "-q"]) == 6
+    assert capsys.readouterr().err == (f"gwr extract: OutputError: {out}: another gwr run (pid {os.getpid()}) is "
+                                       "writing here: wait for it to end, or choose another output folder\n")
+    assert not (out / "docs").exists()
+    assert main(["extract", str(tmp_path / "a.txt"), "--batch", "-o", str(out), "-q"]) == 0  # released
+
+
+def _all_files(folder) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("csv", [False, True], ids=["parquet", "csv"])
+def test_disk_full_while_writing_the_tables_keeps_the_earlier_tables(tmp_path, capsys, monkeypatch, csv):
+    import errno
+
+    from pipeline import tables
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(SMALL, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["extract", str(folder), "-o", str(out), "-q"] + (["--csv"] if csv else [])) == 0
+    before = {name: _sha(out / name) for name in _all_files(out) if not name.startswith("docs/")}
+    (folder / "b.txt").write_text(SMALL.replace("5%", "6%"), encoding="utf-8")
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    if csv:  # the CSV fails after the parquet's row group went out
+        monkeypatch.setattr(tables, "csv_safe_table", full)
+    else:
+        monkeypatch.setattr(tables._TableWriter, "_write", full)
+    assert main(["extract", str(folder), "-o", str(out), "-q"] + (["--csv"] if csv else [])) == 6
+    assert capsys.readouterr().err == (f"gwr extract: OutputError: {out}: cannot write the tables: "
+                                       "No space left on device\n")
+    assert {name: _sha(out / name) for name in before} == before  # the tables of the first run, whole
+    assert [n for n in _all_files(out) if n.endswith(".tmp")] == []
+    assert sorted(p.name for p in (out / "docs").iterdir()) == ["a.json", "b.json"]  # b's document is kept
+    monkeypatch.undo()
+    assert main(["extract", str(folder), "-o", str(out), "-q"] + (["--csv"] if csv else [])) == 0
+    assert _ids_in_parquet(out) == ["a", "b"]
+
+
+def test_an_output_folder_that_is_a_file_is_a_typed_error(tmp_path, capsys):
+    (tmp_path / "a.txt").write_text(SMALL, encoding="utf-8")
+    (tmp_path / "out").write_text("x", encoding="utf-8")
+    assert main(["extract", str(tmp_path / "a.txt"), "--batch", "-o", str(tmp_path / "out"), "-q"]) == 6
+    assert capsys.readouterr().err == (f"gwr extract: OutputError: {tmp_path / 'out'}: cannot create the output "
+                                       "folder: File exists\n")
+
+
+@pytest.mark.skipif(__import__("os").geteuid() == 0, reason="root writes into a read-only folder: chmod cannot "
+                                                            "make one (the ENOSPC test covers the same path)")
+def test_a_read_only_outdir_is_a_typed_error(tmp_path, capsys):
+    (tmp_path / "a.txt").write_text(SMALL, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    out.chmod(0o555)
+    try:
+        assert main(["extract", str(tmp_path / "a.txt"), "--batch", "-o", str(out), "-q"]) == 6
+        assert capsys.readouterr().err.startswith(f"gwr extract: OutputError: {out}")
+    finally:
+        out.chmod(0o755)
