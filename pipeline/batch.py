@@ -12,7 +12,10 @@ same folder, or a failure (`failures.jsonl`, with the error's type and message).
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
+import hashlib
+import importlib.metadata
 import json
 import os
 import shutil
@@ -107,6 +110,7 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
             doc = extract(report.text, year=batch["year"][i], place=batch["place"][i], level=batch["level"][i],
                           province=batch["province"][i], report_id=doc_id, source=source,
                           encoding=report.encoding, input_sha256=report.sha256, notes=notes)
+            doc.report.resume_key = resume_key({k: batch[k][i] for k in KEY_FIELDS}, report.sha256)
             text = doc.to_json(indent=None)
             write_atomic(docs_dir / f"{doc_id}.json", text + "\n", "the document")
             rows = flatten_all(json.loads(text))  # the tables' rows, here in the worker
@@ -151,16 +155,42 @@ class _ListedFailure(Exception):
     """An input recorded as failed when the inputs were listed: (error type, message)."""
 
 
-def _previous_hashes(docs_dir: Path) -> dict[str, str]:
-    hashes = {}
+def _previous_keys(docs_dir: Path) -> dict[str, str]:
+    """The resume key of every document of an earlier run (none: written by an older gwr, redone)."""
+    keys = {}
     for f in docs_dir.glob("*.json") if docs_dir.is_dir() else []:
         try:
             report = json.loads(f.read_text(encoding="utf-8"))["report"]
         except (OSError, ValueError, KeyError, TypeError):
             continue  # a half-written or foreign file: redo that document
-        if report.get("input_sha256"):
-            hashes[f.stem] = report["input_sha256"]
-    return hashes
+        if isinstance(report, dict) and report.get("resume_key"):
+            keys[f.stem] = report["resume_key"]
+    return keys
+
+
+#: The facts of a corpus row that shape its document, besides its text.
+KEY_FIELDS = ("id", "path", "place", "level", "province", "year", "guessed", "notes", "encoding")
+
+
+def resume_key(row: dict, input_sha256: str | None) -> str:
+    """What a document is made from: the input's bytes, the row's facts (metadata, or what the file
+    name gave) and gwr's version; a batch redoes a document whose key changed."""
+    facts = {k: row[k] for k in KEY_FIELDS}
+    facts["path"] = os.path.abspath(row["path"])
+    facts["input_sha256"], facts["gwr"] = input_sha256, gwr_version()
+    return hashlib.sha256(json.dumps(facts, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def _version() -> str:
+    try:
+        return importlib.metadata.version("gwr")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def gwr_version() -> str:
+    return _version()
 
 
 def _message(exc: BaseException) -> str:
@@ -206,10 +236,11 @@ def _run(inputs, outdir: Path, workers, metadata, csv, batch_size, max_bytes, pr
     docs_dir = outdir / "docs"
     corpus, inventory = collect(inputs, metadata, columns, max_bytes, exclude=[outdir])
     result = BatchResult(total=len(corpus), inventory=inventory)
-    previous = {} if force else _previous_hashes(docs_dir)
-    todo = [i for i, (doc_id, path, sha, error) in enumerate(zip(corpus["id"], corpus["path"],
-                                                                  corpus["input_sha256"], corpus["error_type"]))
-            if error or previous.get(doc_id) is None or previous[doc_id] != (sha or file_sha256(path))]
+    previous = {} if force else _previous_keys(docs_dir)
+    facts = corpus.select_columns([*KEY_FIELDS, "input_sha256", "error_type"])
+    todo = [i for i, row in enumerate(facts)
+            if row["error_type"] or row["id"] not in previous
+            or previous[row["id"]] != resume_key(row, row["input_sha256"] or file_sha256(row["path"]))]
     result.skipped = len(corpus) - len(todo)
     paths = dict(zip(corpus["id"], corpus["path"]))
     start = time.perf_counter()

@@ -251,3 +251,30 @@ def test_a_read_only_outdir_is_a_typed_error(tmp_path, capsys):
         assert capsys.readouterr().err.startswith(f"gwr extract: OutputError: {out}")
     finally:
         out.chmod(0o755)
+
+
+# -- 5. resume keyed on the input's bytes, its metadata and gwr's version ---------------------------------
+def test_resume_redoes_a_document_whose_metadata_or_gwr_changed(tmp_path, monkeypatch):
+    from pipeline import batch
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(SMALL, encoding="utf-8")
+    (folder / "b.txt").write_text(SMALL, encoding="utf-8")
+    meta = folder / "metadata.tsv"
+    header = "id\tfile\tplace\tlevel\tprovince\tyear\tsource\n"
+    meta.write_text(header + "a-2025\ta.txt\t甲市\tcity\t河南省\t2025\tweb\nb-2025\tb.txt\t乙市\tcity\t河南省\t2025\tweb\n",
+                    encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_batch([folder], out, progress=False).written == 2
+    meta.write_text(header + "a-2025\ta.txt\t甲市\tcity\t河南省\t2024\tweb\nb-2025\tb.txt\t乙县\tcounty\t河南省\t2025\tweb\n",
+                    encoding="utf-8")
+    again = run_batch([folder], out, progress=False)
+    assert (again.written, again.skipped) == (2, 0)
+    reports = {i: json.loads((out / "docs" / f"{i}.json").read_text(encoding="utf-8"))["report"]
+               for i in ("a-2025", "b-2025")}
+    assert (reports["a-2025"]["year"], reports["b-2025"]["place"], reports["b-2025"]["level"]) == (2024, "乙县",
+                                                                                                 "county")
+    assert run_batch([folder], out, progress=False).skipped == 2  # nothing changed
+    monkeypatch.setattr(batch, "gwr_version", lambda: "99.0")  # a new gwr redoes everything
+    assert run_batch([folder], out, progress=False).written == 2
