@@ -5,8 +5,13 @@
 The corpus is a `datasets.Dataset` (one row per report: a file, or a row of a table
 of reports, with its metadata; see `collect.py` for what is read); the pipeline runs over it with `Dataset.map(batched=True, num_proc=workers)`.
 Every input ends as exactly one of: a document written (`docs/<id>.json`), a
-document skipped because its input is unchanged since an earlier run into the
-same folder, or a failure (`failures.jsonl`, with the error's type and message).
+document skipped because neither its input, its metadata nor gwr changed since
+an earlier run into the same folder (`report.resume_key`), or a failure
+(`failures.jsonl`, with the error's type and message). A worker the system kills
+(out of memory) takes no other document with it: the documents it and the
+others had in progress are retried, each alone in a process of its own, and the
+batch goes on with the rest. One run at a time writes into an output folder
+(`lock_outdir`); its tables are put in place only when all are complete.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 try:
     import fcntl
@@ -79,11 +84,14 @@ def load_corpus(inputs: Iterable[str | Path], metadata: str | Path | None = None
     return collect(inputs, metadata, columns, max_bytes)[0]
 
 
-def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=None) -> dict[str, list]:
+def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=None,
+                   journal: str | None = None) -> dict[str, list]:
     """Map function: extract each report of a batch and write its document; never raises for one document.
 
     Each worker writes its own files (`docs/<id>.json`, and `texts/<id>.txt`
-    when the input was not UTF-8), so only the outcome travels back.
+    when the input was not UTF-8), so only the outcome travels back. With a
+    `journal` folder, the worker notes there each document it starts and each
+    outcome, so that the documents of a worker the system kills can be named.
     """
     from .extraction import extract
 
@@ -92,6 +100,10 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
     out: dict[str, list] = {k: [] for k in ("id", "status", "error_type", "error", "chars", *ROWS.names)}
     for i, path in enumerate(batch["path"]):
         doc_id, error_type, error, chars, rows = batch["id"][i], None, None, 0, {}
+        if journal is not None:
+            _note(journal, {"start": doc_id})
+        if document_hook is not None:
+            document_hook(doc_id)
         try:
             if batch["error_type"][i]:  # failed while the inputs were listed (unsupported type, bad table row)
                 raise _ListedFailure(batch["error_type"][i], batch["error"][i])
@@ -127,9 +139,42 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
             out[key].append(value)
         for name in ROWS.names:
             out[name].append(rows.get(name, []))
+        if journal is not None:
+            _note(journal, {"done": doc_id, **{k: out[k][-1] for k in ("status", "error_type", "error", "chars")}})
         if counter is not None:
             counter.add(chars)
     return out
+
+
+def _note(journal: str, record: dict) -> None:
+    """One line of this worker's journal, written through at once (the worker may be killed next)."""
+    with open(os.path.join(journal, f"{os.getpid()}.jsonl"), "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _read_journal(journal: Path) -> tuple[dict[str, dict], list[str]]:
+    """The outcomes noted by the workers, and the documents they started but did not finish."""
+    done: dict[str, dict] = {}
+    started: list[str] = []
+    for f in sorted(journal.glob("*.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue  # the line a killed worker was writing
+            if "start" in record:
+                started.append(record["start"])
+            elif "done" in record:
+                done[record["done"]] = record
+    return done, [doc_id for doc_id in dict.fromkeys(started) if doc_id not in done]
+
+
+class WorkerDiedError(GwrError):
+    """The process extracting a document was killed (by the system: out of memory, a signal)."""
+
+
+#: Called with each document's id before it is extracted, in the process that extracts it (tests use it).
+document_hook: Callable[[str], None] | None = None
 
 
 def worker_ready() -> None:
@@ -343,11 +388,80 @@ def _results(engine: str, corpus: datasets.Dataset, outdir: Path, workers: int, 
         yield from ray_results(corpus, outdir, workers, batch_size, max_bytes, progress, address)
         return
     worker_ready()  # load once here: forked workers share it
-    order = _balanced(corpus, workers)
-    mapped = _map(corpus.select(order) if order else corpus, outdir, workers, batch_size, max_bytes, progress, cache)
-    files = [f["filename"] for f in mapped.cache_files]
-    del mapped  # the results are read from the map's files, a batch at a time, not memory-mapped
-    yield from _in_corpus_order(files, list(corpus["id"]))
+    ids = list(corpus["id"])
+    pending, recovered, files, round_ = list(range(len(corpus))), [], [], 0
+    while pending:
+        if workers > 1 and len(pending) == 1:  # Dataset.map would run it in this process: a death ends all
+            recovered.append(_alone(corpus[pending[0]], outdir, max_bytes, cache, again=round_ > 0))
+            break
+        part = corpus.select(pending) if len(pending) < len(corpus) else corpus
+        order = _balanced(part, workers)
+        journal = cache / f"journal-{round_}" if workers > 1 else None
+        try:
+            mapped = _map(part.select(order) if order else part, outdir, workers, batch_size, max_bytes, progress,
+                          cache, f"extract-{round_}.arrow", journal)
+        except RuntimeError as exc:
+            if journal is None or "abruptly died" not in str(exc):
+                raise
+            done, lost = _read_journal(journal)
+            if not done and not lost:
+                raise GwrError(f"batch: a worker process died with no document in progress ({exc})") from None
+            recovered += [_recovered(outcome, outdir) for outcome in done.values()]
+            position = {doc_id: i for i, doc_id in enumerate(ids)}
+            recovered += [_alone(corpus[position[doc_id]], outdir, max_bytes, cache, again=True) for doc_id in lost]
+            settled = set(done) | set(lost)
+            pending = [i for i in pending if ids[i] not in settled]
+            round_ += 1
+            continue
+        files += [f["filename"] for f in mapped.cache_files]
+        del mapped  # the results are read from the map's files, a batch at a time, not memory-mapped
+        break
+    if recovered:
+        position = {doc_id: i for i, doc_id in enumerate(ids)}
+        recovered.sort(key=lambda r: position[r["id"]])
+        path = cache / "recovered.arrow"
+        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_stream(sink, RESULTS) as writer:
+            writer.write_table(pa.Table.from_pylist(recovered, schema=RESULTS))
+        files.append(str(path))
+    yield from _in_corpus_order(files, ids)
+
+
+def _recovered(outcome: dict, outdir: Path) -> dict:
+    """The result (RESULTS) of a document a worker finished before the batch's workers were stopped:
+    its outcome from the journal, its rows from the document it wrote."""
+    row = {k: outcome[k] for k in ("status", "error_type", "error", "chars")}
+    rows: dict[str, list] = {}
+    if row["status"] == "written":
+        doc = outdir / "docs" / f"{outcome['done']}.json"
+        try:
+            rows = flatten_all(json.loads(doc.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            row.update(status="failed", error_type=type(exc).__name__, error=f"{doc}: cannot be read back: {exc}")
+    return {"id": outcome["done"], **row, **{name: rows.get(name, []) for name in ROWS.names}}
+
+
+def _alone(row: dict, outdir: Path, max_bytes: int, cache: Path, again: bool) -> dict:
+    """Extract one document in a process of its own (forked: the pipeline is built); a failure naming
+    the document when that process is killed (`again`: as the batch's worker was)."""
+    import multiprocessing
+    import signal
+
+    journal = cache / f"alone-{hashlib.sha256(row['id'].encode('utf-8')).hexdigest()[:16]}"
+    journal.mkdir(parents=True, exist_ok=True)
+    batch = {k: [v] for k, v in row.items()}
+    process = multiprocessing.get_context("fork").Process(target=_extract_batch,
+                                                          args=(batch, str(outdir), max_bytes, None, str(journal)))
+    process.start()
+    process.join()
+    done, _ = _read_journal(journal)
+    if process.exitcode == 0 and row["id"] in done:
+        return _recovered(done[row["id"]], outdir)
+    code = process.exitcode or 0
+    how = f"killed ({signal.Signals(-code).name})" if code < 0 else f"ended with exit code {code}"
+    error = (f"{row['path']}: the process extracting it was {how}{', in the batch and again alone' if again else ''} "
+             "(out of memory?): it is left out")
+    return {"id": row["id"], "status": "failed", "error_type": WorkerDiedError.__name__, "error": error,
+            "chars": 0, **{name: [] for name in ROWS.names}}
 
 
 def _in_corpus_order(files: list[str], ids: list[str], chunk: int = 16) -> Iterator[pa.Table]:
@@ -449,7 +563,7 @@ def _write_failures(path: Path, failures: list[dict]) -> None:
 
 
 def _map(corpus: datasets.Dataset, outdir: Path, workers: int, batch_size: int, max_bytes: int, progress: bool,
-         cache: Path) -> datasets.Dataset:
+         cache: Path, name: str = "extract.arrow", journal: Path | None = None) -> datasets.Dataset:
     """Dataset.map over the corpus, with one progress bar of documents and characters per second.
 
     The results go to an Arrow cache file under `cache` (memory-mapped, so
@@ -459,6 +573,8 @@ def _map(corpus: datasets.Dataset, outdir: Path, workers: int, batch_size: int, 
     import multiprocessing
 
     cache.mkdir(parents=True, exist_ok=True)
+    if journal is not None:
+        journal.mkdir(exist_ok=True)
     manager = multiprocessing.Manager()
     counter = _Counter(manager.Lock(), manager.list([0, 0]))  # documents done, characters done
     bar = _ProgressBar(len(corpus), counter) if progress else None
@@ -470,9 +586,10 @@ def _map(corpus: datasets.Dataset, outdir: Path, workers: int, batch_size: int, 
         return corpus.map(
             _extract_batch, batched=True, batch_size=batch_size, num_proc=workers if workers > 1 else None,
             remove_columns=corpus.column_names,
-            fn_kwargs={"outdir": str(outdir), "max_bytes": max_bytes, "counter": counter},
+            fn_kwargs={"outdir": str(outdir), "max_bytes": max_bytes, "counter": counter,
+                       "journal": str(journal) if journal is not None else None},
             load_from_cache_file=False, new_fingerprint=f"gwr-{time.time_ns()}",
-            cache_file_name=str(cache / "extract.arrow"), writer_batch_size=16,
+            cache_file_name=str(cache / name), writer_batch_size=16,
             features=datasets.Features.from_arrow_schema(RESULTS),
         )
     finally:

@@ -278,3 +278,60 @@ def test_resume_redoes_a_document_whose_metadata_or_gwr_changed(tmp_path, monkey
     assert run_batch([folder], out, progress=False).skipped == 2  # nothing changed
     monkeypatch.setattr(batch, "gwr_version", lambda: "99.0")  # a new gwr redoes everything
     assert run_batch([folder], out, progress=False).written == 2
+
+
+# -- 3. a worker killed by the system ------------------------------------------------------------------
+def test_a_worker_killed_by_the_system_fails_its_document_only(tmp_path, monkeypatch):
+    """SIGKILL (as the OOM killer sends it) on the worker extracting b: the batch ended with `RuntimeError: One of
+    the subprocesses has abruptly died`, naming no document. Now the documents in progress are retried, each
+    alone in a new process: b dies again and is a failure that says so; every other document is written."""
+    import os
+    import signal
+
+    from pipeline import batch
+
+    main_pid = os.getpid()
+
+    def kill_on_b(doc_id: str) -> None:
+        if doc_id == "b" and os.getpid() != main_pid:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    monkeypatch.setattr(batch, "document_hook", kill_on_b)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a", "b", "c", "d", "e"):
+        (folder / f"{name}.txt").write_text(SMALL, encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    result = run_batch([folder], out, workers=2, progress=False)
+    assert (result.total, result.written, result.failed) == (6, 4, 2)
+    assert [(f["id"], f["error_type"]) for f in result.failures] == [("b", "WorkerDiedError"),
+                                                                     ("empty", "EmptyInputError")]
+    assert result.failures[0]["error"] == (f"{folder / 'b.txt'}: the process extracting it was killed (SIGKILL), "
+                                           "in the batch and again alone (out of memory?): it is left out")
+    assert _ids_in_parquet(out) == ["a", "c", "d", "e"]
+    assert [json.loads(line)["id"] for line in (out / "failures.jsonl").read_text(encoding="utf-8").splitlines()] \
+        == ["b", "empty"]
+    assert [n for n in _all_files(out) if n.endswith(".tmp")] == [] and not (out / ".gwr-cache").exists()
+    monkeypatch.setattr(batch, "document_hook", None)
+    again = run_batch([folder], out, workers=2, progress=False)  # b is redone (a failure has no document)
+    assert (again.written, again.skipped, again.failed) == (1, 4, 1)
+    assert _ids_in_parquet(out) == ["a", "b", "c", "d", "e"]
+
+
+def test_a_lone_document_of_a_batch_with_workers_is_extracted_in_a_process_of_its_own(tmp_path, monkeypatch):
+    """Dataset.map runs one document in the main process: killed there, it would end the batch."""
+    import os
+    import signal
+
+    from pipeline import batch
+
+    main_pid = os.getpid()
+    monkeypatch.setattr(batch, "document_hook",
+                        lambda doc_id: os.kill(os.getpid(), signal.SIGKILL) if os.getpid() != main_pid else None)
+    (tmp_path / "b.txt").write_text(SMALL, encoding="utf-8")
+    result = run_batch([tmp_path / "b.txt"], tmp_path / "out", workers=2, progress=False)
+    assert [(f["id"], f["error"]) for f in result.failures] == [
+        ("b", f"{tmp_path / 'b.txt'}: the process extracting it was killed (SIGKILL) (out of memory?): it is left out")]
+    monkeypatch.setattr(batch, "document_hook", None)
+    assert run_batch([tmp_path / "b.txt"], tmp_path / "out", workers=2, progress=False).written == 1
