@@ -101,6 +101,10 @@ def guess_place(text: str, a: Analysis) -> tuple[str, str | None, str]:
     return place_in_header(title, header)
 
 
+#: A line this long, alone in its text, is a report whose line breaks were lost.
+_ONE_LINE = 500
+
+
 def extract(text: str, *, year: int | None = None, place: str | None = None, level: str | None = None,
             province: str | None = None, report_id: str = "report", source: str = "",
             encoding: str | None = None, input_sha256: str | None = None,
@@ -119,6 +123,9 @@ def extract(text: str, *, year: int | None = None, place: str | None = None, lev
     guessed_place, guessed_level, where = guess_place(text, a)
     if not _HAN.search(text):
         a.warnings.append("no Chinese text: this does not look like a government work report")
+    elif not a.headings and len(a.lines) == 1 and len(a.lines[0].content) > _ONE_LINE:
+        a.warnings.append(f"the text is one line of {len(a.lines[0].content):,} characters: headings are read at "
+                          "the start of lines, so none was found (were its line breaks lost?)")
     elif not a.headings and not any(r.targets for r in a.regions):
         a.warnings.append("no sections and no main-targets paragraph found: is this a government work report?")
     if a.year is None:

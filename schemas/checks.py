@@ -20,7 +20,7 @@ from .document import Document
 from .errors import GwrError, SchemaError
 from .tables import read_tsv
 
-_BREAK_SPACE = regex.compile(r"\s*\n\s*")
+_BREAK_SPACE = regex.compile(r"\s*[\n\r]\s*")  # a line break (\n, \r\n, \r) with the white space around it
 
 
 @functools.cache
@@ -189,6 +189,11 @@ def validate_document(data: dict | str | bytes, text: str | None = None, source:
     return doc
 
 
+def read_source(path: Path) -> str:
+    """A source text as its spans index it: UTF-8, byte-exact (\r\n and \r kept, no newline translation)."""
+    return path.read_bytes().decode("utf-8")
+
+
 def find_source(doc_path: Path, source: str) -> Path | None:
     """The source text named by `report.source`, looked for beside the document."""
     for base in (Path.cwd(), doc_path.parent, doc_path.parent.parent):
@@ -218,5 +223,8 @@ def load_document(path: str | Path, text: str | None = None) -> tuple[Document, 
     if text is None and isinstance(data, dict) and isinstance(data.get("report"), dict):
         src = find_source(path, str(data["report"].get("source", "")))
         if src is not None:
-            text = src.read_text(encoding="utf-8")
+            try:
+                text = read_source(src)
+            except (OSError, UnicodeDecodeError) as exc:
+                raise SchemaError([f"report.source: {src}: cannot be read as UTF-8 text ({exc})"], str(path)) from None
     return validate_document(data, text, str(path)), text

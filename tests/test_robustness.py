@@ -192,3 +192,59 @@ def test_a_clause_span_never_starts_with_a_carriage_return():
     validate_document(json.loads(doc.to_json()), text)
     assert [(c.text, c.span) for c in doc.commitments] == [("抓好已谋划3320个项目建设", (21, 35)),
                                                            ("固定资产投资完成5300亿元", (36, 50))]
+
+
+# -- line endings read byte-exact; lone CR is a line break; one-line reports named as such ---------------
+def test_crlf_reports_show_eval_and_compare(tmp_path, capsys):
+    """The reader translated \\r\\n to \\n, so show, eval and compare --html refused every CRLF report with
+    "349 schema error(s)" (text_sha256 and every span off)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "city-zhengzhou-2025.txt").write_bytes(SEED.read_bytes().replace(b"\n", b"\r\n"))
+    out = tmp_path / "out"
+    assert main(["extract", str(folder), "-o", str(out), "-q"]) == 0
+    doc = out / "docs" / "city-zhengzhou-2025.json"
+    assert main(["show", str(doc), "-o", str(tmp_path / "show.html")]) == 0
+    assert main(["eval", str(doc), str(doc), "-q", "--html", str(tmp_path / "eval.html")]) == 0
+    assert "1 document(s)" in capsys.readouterr().out
+    assert main(["compare", str(out), "--indicator", "gdp_growth", "--html", str(tmp_path / "cmp.html")]) == 0
+    assert [p.name for p in (tmp_path / "pages").iterdir()] == ["city-zhengzhou-2025.html"]
+    capsys.readouterr()
+    assert main(["show", str(doc), "-o", str(tmp_path / "show.html")]) == 0
+
+
+def _outline(text: str) -> list[tuple]:
+    doc = extract(text, year=2025)
+    validate_document(json.loads(doc.to_json()), text)
+    return ([(s.title, s.heading, s.body, s.role) for s in doc.sections],
+            [(c.text, c.span) for c in doc.commitments])
+
+
+def test_carriage_returns_alone_break_lines():
+    """A CR-only file (old Mac, some exports) gave 0 sections and 0 commitments: a lone \\r is a line break,
+    one character like \\n, so every span is where it is in the LF text."""
+    assert _outline(SEED_TEXT.replace("\n", "\r")) == _outline(SEED_TEXT)
+    mixed = "".join(line + ("\r\n", "\r", "\n")[i % 3] for i, line in enumerate(SEED_TEXT.split("\n")))
+    sections, commitments = _outline(mixed)
+    assert ([s[0] for s in sections], [c[0] for c in commitments]) == (
+        [s[0] for s in _outline(SEED_TEXT)[0]], [c[0] for c in _outline(SEED_TEXT)[1]])
+
+
+def test_a_report_on_one_line_says_so():
+    one_line = SEED_TEXT.replace("\n", "")
+    doc = extract(one_line, year=2025)
+    assert doc.sections == []
+    assert (f"the text is one line of {len(one_line):,} characters: headings are read at the start of lines, so "
+            "none was found (were its line breaks lost?)") in doc.report.warnings
+
+
+def test_a_text_with_one_tag_is_no_web_page(tmp_path):
+    """A plain text with <div> near the top was read as HTML and lost its line breaks."""
+    path = tmp_path / "report.txt"
+    text = "某市2025年政府工作报告\n<div>\n主要预期目标是：地区生产总值增长6%左右。\n（一）扩大有效投资。\n实施重点项目500个。\n"
+    path.write_text(text, encoding="utf-8")
+    report = read_report(path)
+    assert (report.text, report.encoding) == (text, "utf-8")
+    fragment = tmp_path / "fragment.txt"  # a page without <html>, with its paragraphs
+    fragment.write_text("<h1>某市政府工作报告</h1><p>主要预期目标是：增长6%左右。</p><p>实施重点项目500个。</p>", encoding="utf-8")
+    assert read_report(fragment).encoding.startswith("utf-8, html")
