@@ -96,7 +96,8 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
     from .extraction import extract
 
     worker_ready()
-    docs_dir, texts_dir = Path(outdir) / "docs", Path(outdir) / "texts"
+    out = Path(os.path.abspath(outdir))  # report.source is absolute: the document is read from anywhere
+    docs_dir, texts_dir = out / "docs", out / "texts"
     out: dict[str, list] = {k: [] for k in ("id", "status", "error_type", "error", "chars", *ROWS.names)}
     for i, path in enumerate(batch["path"]):
         doc_id, error_type, error, chars, rows = batch["id"][i], None, None, 0, {}
@@ -112,7 +113,7 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
             else:
                 report = read_report(path, max_bytes)
             chars = len(report.text)
-            source = path
+            source = os.path.abspath(path)
             if report.converted:  # spans index the decoded text: keep it beside the output
                 texts_dir.mkdir(exist_ok=True)
                 source = str(texts_dir / f"{doc_id}.txt")

@@ -185,7 +185,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if args.html:
         from .compare import write_html
 
-        write_html(args.outdir, args.indicator, places, years, cells, Path(args.html))
+        for warning in write_html(args.outdir, args.indicator, places, years, cells, Path(args.html)):
+            print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -343,7 +344,10 @@ def cmd_panel(args: argparse.Namespace) -> int:
     if args.indicator and not args.escalation:
         rows = [r for r in rows if r["indicator"] == args.indicator]
     if args.html and not (args.attainment or args.escalation):
-        page = panel.write_html(args.outdir, rows, args.html, args.indicator or "panel")
+        warnings: list[str] = []
+        page = panel.write_html(args.outdir, rows, args.html, args.indicator or "panel", warnings)
+        for warning in warnings:
+            print(f"warning: {warning}", file=sys.stderr)
         print(f"{len(rows)} rows -> {page}")
     if args.attainment:
         rows = panel.attainment(rows)

@@ -238,6 +238,20 @@ def unique_ids(ids: list[str], keys: list[str]) -> tuple[list[str], list[list[st
     return out, notes
 
 
+_DOC_ID = regex.compile(r"[\w\-~][\w.\-~]*")
+
+
+def doc_file(outdir: str | Path, report_id: str) -> Path | None:
+    """`outdir/docs/<id>.json` for an id a batch gives (see `unique_ids`), else None: an id read from a
+    table is never taken for a path (`/etc/x`, `../../x`)."""
+    if not isinstance(report_id, str) or not _DOC_ID.fullmatch(report_id) or \
+            len(report_id.encode("utf-8")) > MAX_ID_BYTES + len(_MARK) + 8:
+        return None
+    docs = Path(outdir) / "docs"
+    path = docs / f"{report_id}.json"
+    return path if path.resolve().parent == docs.resolve() else None
+
+
 def _hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
 

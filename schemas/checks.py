@@ -194,13 +194,25 @@ def read_source(path: Path) -> str:
     return path.read_bytes().decode("utf-8")
 
 
-def find_source(doc_path: Path, source: str) -> Path | None:
-    """The source text named by `report.source`, looked for beside the document."""
-    for base in (Path.cwd(), doc_path.parent, doc_path.parent.parent):
-        candidate = base / source
-        if candidate.is_file():
-            return candidate
-    return None
+def find_source(doc_path: Path, source: str, text_sha256: str | None = None) -> Path | None:
+    """The source text named by `report.source`: as named (from the working directory), or beside the
+    document (`docs/x.json` -> `docs/..`), or a batch's `texts/` moved with its output folder. With
+    `text_sha256`, the first whose bytes match it, else the first found."""
+    if not source:
+        return None
+    named = Path(source)
+    candidates = [named, doc_path.parent / named, doc_path.parent.parent / named]
+    if named.parent.name == "texts":
+        candidates.append(doc_path.parent.parent / "texts" / named.name)
+    found = [c for c in dict.fromkeys(candidates) if c.is_file()]
+    if text_sha256 is not None:
+        for c in found:
+            try:
+                if hashlib.sha256(c.read_bytes()).hexdigest() == text_sha256:
+                    return c
+            except OSError:
+                continue
+    return found[0] if found else None
 
 
 def load_document(path: str | Path, text: str | None = None) -> tuple[Document, str | None]:
@@ -221,7 +233,8 @@ def load_document(path: str | Path, text: str | None = None) -> tuple[Document, 
     except RecursionError:
         raise SchemaError(["<file>: JSON nested too deeply to be a gwr document"], str(path)) from None
     if text is None and isinstance(data, dict) and isinstance(data.get("report"), dict):
-        src = find_source(path, str(data["report"].get("source", "")))
+        sha = data["report"].get("text_sha256")
+        src = find_source(path, str(data["report"].get("source", "")), sha if isinstance(sha, str) else None)
         if src is not None:
             try:
                 text = read_source(src)

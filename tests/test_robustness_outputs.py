@@ -335,3 +335,46 @@ def test_a_lone_document_of_a_batch_with_workers_is_extracted_in_a_process_of_it
         ("b", f"{tmp_path / 'b.txt'}: the process extracting it was killed (SIGKILL) (out of memory?): it is left out")]
     monkeypatch.setattr(batch, "document_hook", None)
     assert run_batch([tmp_path / "b.txt"], tmp_path / "out", workers=2, progress=False).written == 1
+
+
+# -- 7. ids are never paths; pages are found from any directory -------------------------------------------
+def _two_reports(tmp_path, monkeypatch):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "city-a-2025.txt").write_text(SMALL, encoding="utf-8")
+    (folder / "city-b-2025.txt").write_bytes(SMALL.replace("甲市", "乙市").replace("5%", "6%").encode("gbk"))
+    monkeypatch.chdir(tmp_path)
+    assert main(["extract", "in", "-o", "out", "-q"]) == 0  # relative paths, as typed at a prompt
+
+
+def test_compare_html_from_another_directory_writes_every_page(tmp_path, monkeypatch, capsys):
+    _two_reports(tmp_path, monkeypatch)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert main(["compare", "../out", "--indicator", "gdp_growth", "--html", "cmp.html"]) == 0
+    assert sorted(p.name for p in (elsewhere / "pages").iterdir()) == ["city-a-2025.html", "city-b-2025.html"]
+    page = (elsewhere / "cmp.html").read_text(encoding="utf-8")
+    assert 'href="pages/city-a-2025.html#c1"' in page and 'href="pages/city-b-2025.html#c1"' in page
+    assert main(["panel", "../out", "--html", "panel.html"]) == 0
+    assert sorted(p.name for p in (elsewhere / "panel_pages").iterdir()) == ["r1.html", "r2.html"]
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_compare_html_never_takes_a_report_id_for_a_path(tmp_path, monkeypatch, capsys):
+    import pyarrow as pa
+
+    _two_reports(tmp_path, monkeypatch)
+    evil = str(tmp_path / "evil")  # an absolute id wrote <id>.html outside pages/
+    for name in ("commitments", "quantities"):
+        table = pq.read_table(tmp_path / "out" / f"{name}.parquet")
+        ids = [evil if i == "city-a-2025" else "../../b" if i == "city-b-2025" else i
+               for i in table.column("report_id").to_pylist()]
+        table = table.set_column(table.schema.get_field_index("report_id"), "report_id", pa.array(ids))
+        pq.write_table(table, tmp_path / "out" / f"{name}.parquet")
+    capsys.readouterr()
+    assert main(["compare", "out", "--indicator", "gdp_growth", "--html", "site/cmp.html"]) == 0
+    assert capsys.readouterr().err == (f"warning: report {'../../b'!r}: no page: its id is not a document file name\n"
+                                       f"warning: report {evil!r}: no page: its id is not a document file name\n")
+    assert _all_files(tmp_path / "site") == ["cmp.html"]
+    assert not any(p.name.startswith("evil") for p in tmp_path.rglob("*"))
