@@ -118,6 +118,13 @@ def extract(text: str, *, year: int | None = None, place: str | None = None, lev
     """
     if not isinstance(text, str):
         raise TypeError(f"extract() takes the report as str, not {type(text).__name__}")
+    try:
+        text_sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    except UnicodeEncodeError as exc:  # a lone surrogate: no file decodes to one
+        from .inputs import InputError
+
+        raise InputError(f"the text holds a lone surrogate (U+{ord(text[exc.start]):04X}) at offset {exc.start}: "
+                         "not Unicode text") from None
     doc, a = analyse(text, year)
     a.warnings[:0] = notes or []
     guessed_place, guessed_level, where = guess_place(text, a)
@@ -150,7 +157,7 @@ def extract(text: str, *, year: int | None = None, place: str | None = None, lev
     report = Report(
         id=report_id, place=place, level=level,
         province=province, year=year or a.year, source=source,
-        text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        text_sha256=text_sha256,
         title=a.title, annotated_regions=[(0, len(text))], encoding=encoding, input_sha256=input_sha256,
     )
     document = Document(

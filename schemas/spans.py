@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_LEAD = " \t\u3000\u00a0#"
-_TRAIL = " \t\u3000\u00a0\r"
+#: Every white-space character (str.isspace: also \u3000, \u00a0, \x0c, \x1f, \u2028 …).
+WHITE_SPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+_LEAD = WHITE_SPACE + "#"
+_TRAIL = WHITE_SPACE
 
 
 @dataclass(frozen=True)

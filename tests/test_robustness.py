@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +20,7 @@ from pipeline.inputs import (
     InputTooLargeError,
     read_report,
 )
-from schemas import validate_document
+from schemas import document_errors, validate_document
 from tests.conftest import ROOT
 
 SEED = ROOT / "corpus" / "zhengzhou-2025.txt"
@@ -248,3 +249,87 @@ def test_a_text_with_one_tag_is_no_web_page(tmp_path):
     fragment = tmp_path / "fragment.txt"  # a page without <html>, with its paragraphs
     fragment.write_text("<h1>某市政府工作报告</h1><p>主要预期目标是：增长6%左右。</p><p>实施重点项目500个。</p>", encoding="utf-8")
     assert read_report(fragment).encoding.startswith("utf-8, html")
+
+
+# -- properties of every output, over text with every kind of line ending ------------------------------
+#: Examples per property; GWR_FUZZ_EXAMPLES=10000 for a long run by hand.
+FUZZ_EXAMPLES = int(os.environ.get("GWR_FUZZ_EXAMPLES", "300"))
+LINE_ENDS = ["\n", "\r\n", "\r", "\n\n", "\r\n\r\n", "\r\r", "\n\r", "", " ", "\u3000"]
+REPORT_CHARS = list("一二三四五六七八九十、（）()。，；：！？“”《》%％亿万元个年月日底前综合主要预期目标增长左右以上建成推进"
+                    "实施项目新增就业城镇地区生产总值1234567890.—-# \t\u3000\u00a0\r\n")
+
+
+def _properties(text: str) -> None:
+    """What holds for every output: the document checks against its text (schemas.document_errors), every
+    span is trimmed (no white space, \r included, at either end), a commitment is not empty, lies in its
+    section's body and holds its deadline, a heading does not start with white space."""
+    doc = extract(text)
+    assert document_errors(doc, text) == []
+
+    def trimmed(span, what):
+        if span[1] > span[0]:
+            assert not text[span[0]].isspace() and not text[span[1] - 1].isspace(), (what, text[span[0]:span[1]])
+
+    sections = {s.id: s for s in doc.sections}
+    for s in doc.sections:
+        assert s.heading[1] > s.heading[0] and not text[s.heading[0]].isspace(), s
+        trimmed(s.heading, "heading")
+        trimmed(s.body, "body")
+    for n in doc.noise:
+        trimmed(n.span, "noise")
+    for c in doc.commitments:
+        assert c.text.strip() and c.span[1] > c.span[0], c
+        trimmed(c.span, "commitment")
+        if c.section is not None:
+            body = sections[c.section].body
+            assert body[0] <= c.span[0] and c.span[1] <= body[1], (c.text, c.span, body)
+        if c.deadline is not None:
+            assert c.span[0] <= c.deadline.span[0] and c.deadline.span[1] <= c.span[1], (c.text, c.deadline)
+            trimmed(c.deadline.span, "deadline")
+        for q in c.quantities:  # a distributed quantity (A、B、C各1个) lies in the last item only
+            trimmed(q.span, "quantity")
+    for o in doc.outcomes or []:
+        assert o.text.strip()
+        trimmed(o.span, "outcome")
+
+
+def test_the_minimal_case_hypothesis_found():
+    """A clause across a line break and a lone \r recorded '个\\r十': its text, not the text at its span."""
+    text = "二、综\n。个\n\r十"
+    _properties(text)
+    doc = extract(text)
+    assert [(c.text, c.span) for c in doc.commitments] == [("个十", (5, 9))]
+
+
+def test_a_lone_surrogate_is_refused_with_where_it_is():
+    from pipeline.inputs import InputError
+
+    with pytest.raises(InputError, match=r"^the text holds a lone surrogate \(U\+D800\) at offset 3: not Unicode text$"):
+        extract("一、二\ud800")
+
+
+_FUZZ = settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@_FUZZ
+@given(st.text(alphabet=st.sampled_from(REPORT_CHARS) | st.characters(exclude_categories=("Cs",)), max_size=200))
+def test_properties_of_report_characters(text):
+    _properties(text)
+
+
+@_FUZZ
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=30), st.lists(st.sampled_from(LINE_ENDS), min_size=30,
+                                                                   max_size=30))
+def test_properties_of_report_lines_with_any_line_ends(parts, ends):
+    _properties("".join(p + e for p, e in zip(parts, ends)))
+
+
+@_FUZZ
+@given(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=20), st.sampled_from(["\n", "\r\n", "\r"]))
+def test_one_line_end_gives_the_outline_of_another(parts, end):
+    """The same lines with \n, \r\n or \r: the same sections and commitments (offsets aside)."""
+    def outline(text):
+        doc = extract(text)
+        return [(s.title, s.role, s.level) for s in doc.sections], [c.text for c in doc.commitments]
+
+    assert outline(end.join(parts) + end) == outline("\n".join(parts) + "\n")
