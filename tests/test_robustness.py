@@ -333,3 +333,33 @@ def test_one_line_end_gives_the_outline_of_another(parts, end):
         return [(s.title, s.role, s.level) for s in doc.sections], [c.text for c in doc.commitments]
 
     assert outline(end.join(parts) + end) == outline("\n".join(parts) + "\n")
+
+
+# -- a digit run costs time linear in its length (plain jieba's join of one-character steps was quadratic) -----
+def test_plain_jieba_cuts_a_long_digit_run_in_linear_time():
+    """jieba's __cut_DAG gathers one-character steps with `buf += ch`, quadratic once the run outgrows what
+    realloc extends in place: 1M digits took 15-20 s in a fresh process (1.0 s with rjieba). The fallback
+    segmenter gathers them in a list; its words stay jieba's."""
+    import subprocess
+    import sys
+
+    from pipeline import segmenter as seg
+
+    plain = seg.load_segmenter("jieba")
+    for text in ("地区生产总值增长" + "7" * 20_000 + "%，新增就业8万人", SEED_TEXT, "AT&T和C++ 10.5% \r\n中国 补链强链"):
+        assert plain.cut(text) == list(plain.tokenizer.cut(text))
+    code = ("import time; from pipeline import segmenter as seg; p = seg.load_segmenter('jieba'); "
+            "t = time.perf_counter(); words = p.cut('增长' + '7' * 1_000_000); "
+            "print(time.perf_counter() - t, words[1] == '7' * 1_000_000, len(words))")
+    seconds, whole, n = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                                       cwd=ROOT).stdout.split()
+    assert (whole, n) == ("True", "2") and float(seconds) < 5, seconds  # quadratic: 15 s and more
+
+
+@_FUZZ
+@given(st.text(alphabet=st.sampled_from(REPORT_CHARS + list("aZ+#&_补链强链㐀\uf900")), max_size=60))
+def test_the_plain_jieba_segmenter_gives_jiebas_own_words(text):
+    from pipeline import segmenter as seg
+
+    plain = seg.load_segmenter("jieba")
+    assert plain.cut(text) == [w for w in plain.tokenizer.cut(text) if w]
