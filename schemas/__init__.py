@@ -15,14 +15,14 @@ from .document import (
     comparator_of,
     resolve_deadline,
 )
-from .errors import GwrError, NormalisationError, SchemaError, TableError
+from .errors import GwrError, InputError, NormalisationError, OutputError, SchemaError, TableError
 from .numerals import parse_number
 from .vocabulary import BASE_UNITS, COMPARATORS, resolve_unit, tables
 
 __all__ = [
     "SCHEMA_VERSION", "SCHEMA_VERSIONS", "BASE_UNITS", "COMPARATORS",
     "Commitment", "Deadline", "Document", "Noise", "Outcome", "Quantity", "Report", "Section",
-    "GwrError", "NormalisationError", "SchemaError", "TableError",
+    "GwrError", "InputError", "NormalisationError", "OutputError", "SchemaError", "TableError",
     "comparator_of", "document_errors", "format_loc", "indicator_ids", "load_document",
     "parse_number", "resolve_deadline", "resolve_unit", "tables", "validate_document",
 ]

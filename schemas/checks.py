@@ -20,7 +20,7 @@ from .document import Document
 from .errors import GwrError, SchemaError
 from .vocabulary import read_tsv
 
-_BREAK_SPACE = regex.compile(r"\s*\n\s*")
+_BREAK_SPACE = regex.compile(r"\s*[\n\r]\s*")  # a line break (\n, \r\n, \r) with the white space around it
 
 
 @functools.cache
@@ -189,13 +189,30 @@ def validate_document(data: dict | str | bytes, text: str | None = None, source:
     return doc
 
 
-def find_source(doc_path: Path, source: str) -> Path | None:
-    """The source text named by `report.source`, looked for beside the document."""
-    for base in (Path.cwd(), doc_path.parent, doc_path.parent.parent):
-        candidate = base / source
-        if candidate.is_file():
-            return candidate
-    return None
+def read_source(path: Path) -> str:
+    """A source text as its spans index it: UTF-8, byte-exact (\r\n and \r kept, no newline translation)."""
+    return path.read_bytes().decode("utf-8")
+
+
+def find_source(doc_path: Path, source: str, text_sha256: str | None = None) -> Path | None:
+    """The source text named by `report.source`: as named (from the working directory), or beside the
+    document (`docs/x.json` -> `docs/..`), or a batch's `texts/` moved with its output folder. With
+    `text_sha256`, the first whose bytes match it, else the first found."""
+    if not source:
+        return None
+    named = Path(source)
+    candidates = [named, doc_path.parent / named, doc_path.parent.parent / named]
+    if named.parent.name == "texts":
+        candidates.append(doc_path.parent.parent / "texts" / named.name)
+    found = [c for c in dict.fromkeys(candidates) if c.is_file()]
+    if text_sha256 is not None:
+        for c in found:
+            try:
+                if hashlib.sha256(c.read_bytes()).hexdigest() == text_sha256:
+                    return c
+            except OSError:
+                continue
+    return found[0] if found else None
 
 
 def load_document(path: str | Path, text: str | None = None) -> tuple[Document, str | None]:
@@ -216,7 +233,11 @@ def load_document(path: str | Path, text: str | None = None) -> tuple[Document, 
     except RecursionError:
         raise SchemaError(["<file>: JSON nested too deeply to be a gwr document"], str(path)) from None
     if text is None and isinstance(data, dict) and isinstance(data.get("report"), dict):
-        src = find_source(path, str(data["report"].get("source", "")))
+        sha = data["report"].get("text_sha256")
+        src = find_source(path, str(data["report"].get("source", "")), sha if isinstance(sha, str) else None)
         if src is not None:
-            text = src.read_text(encoding="utf-8")
+            try:
+                text = read_source(src)
+            except (OSError, UnicodeDecodeError) as exc:
+                raise SchemaError([f"report.source: {src}: cannot be read as UTF-8 text ({exc})"], str(path)) from None
     return validate_document(data, text, str(path)), text

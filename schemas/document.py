@@ -94,9 +94,12 @@ class Report(Model):
     annotated_regions: list[Span] | None = Field(
         default=None, description="Where commitments and outcomes were labelled; default: the whole text.")
     # gwr's additions, left out of the JSON when unset: how the input was read,
-    # the hash of its bytes (for resuming batches), and what the pipeline noticed
+    # the hash of its bytes, the key a batch resumes by, and what the pipeline noticed
     encoding: str | None = Field(default=None, exclude_if=_unset)
     input_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$", exclude_if=_unset)
+    resume_key: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$", exclude_if=_unset,
+                                   description="sha256 of what a batch made this document from: the input's "
+                                               "bytes, its metadata and gwr's version (a change redoes it).")
     warnings: list[str] | None = Field(default=None, exclude_if=_unset)
 
 

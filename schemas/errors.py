@@ -1,7 +1,7 @@
 """The one exception hierarchy of gwr.
 
 `schemas` sits at the bottom of the package layers, so the base class lives
-here and `pipeline` subclasses it for its own failures (bad input, limits).
+here and the other layers subclass it for their own failures (bad input, limits).
 """
 
 from __future__ import annotations
@@ -27,9 +27,19 @@ class SchemaError(GwrError, ValueError):
         super().__init__(f"{where}{len(self.errors)} schema error(s):\n  {shown}{more}")
 
 
+class InputError(GwrError):
+    """A report cannot be read as text (a file, a table row, or a str that is not Unicode text);
+    `gwr.inputs` subclasses it for each way a file fails."""
+
+
 class TableError(GwrError):
     """A data table (units, numerals, ...) is malformed."""
 
 
 class NormalisationError(GwrError, ValueError):
     """A number, unit or period text cannot be normalised."""
+
+
+class OutputError(GwrError):
+    """An output cannot be written: no space left, a read-only folder, a folder another run holds, or
+    an output that would replace an input."""

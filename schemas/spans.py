@@ -8,10 +8,13 @@ higher level, trimmed of white space and of noise lines at its end (§3).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-_LEAD = " \t\u3000\u00a0#"
-_TRAIL = " \t\u3000\u00a0\r"
+#: Every white-space character (str.isspace: also \u3000, \u00a0, \x0c, \x1f, \u2028 …).
+WHITE_SPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+_LEAD = WHITE_SPACE + "#"
+_TRAIL = WHITE_SPACE
 
 
 @dataclass(frozen=True)
@@ -22,15 +25,26 @@ class Line:
     markup: int  # number of leading '#'
 
 
+#: A line ends at \n, \r\n or a \r alone (old Mac files, some exports: a file of lone \r is lines too).
+LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
 def split_lines(text: str) -> list[Line]:
     """Every line of the text (blank ones included) with its content span."""
     lines, pos = [], 0
-    for raw in text.split("\n"):
+    ends = [(m.start(), m.end()) for m in LINE_BREAK.finditer(text)] + [(len(text), len(text))]
+    for end, after in ends:
+        raw = text[pos:end]
         content = raw.lstrip(_LEAD).rstrip(_TRAIL)
         lead = len(raw) - len(raw.lstrip(_LEAD))
         lines.append(Line(pos + lead, pos + lead + len(content), content, raw[:lead].count("#")))
-        pos += len(raw) + 1
+        pos = after
     return lines
+
+
+def start_of_line(text: str, i: int) -> int:
+    """Offset of the start of the line that holds offset `i`."""
+    return max(text.rfind("\n", 0, i), text.rfind("\r", 0, i)) + 1
 
 
 def body_end(text: str, start: int, end: int, noise_spans: list[tuple[int, int]]) -> int:

@@ -8,12 +8,13 @@ import json
 import sys
 from pathlib import Path
 
-from gwr.inputs.text import DEFAULT_MAX_BYTES
 from gwr import __version__
-from gwr.schemas import Document, GwrError
+from gwr.inputs.text import DEFAULT_MAX_BYTES
+from gwr.schemas import Document, GwrError, OutputError
 
-#: Exit codes: 0 ok, 1 below a --min bar, 2 usage, 3 bad input, 4 schema error, 5 a batch with failures.
-EXIT_BELOW_BAR, EXIT_USAGE, EXIT_INPUT, EXIT_SCHEMA, EXIT_PARTIAL = 1, 2, 3, 4, 5
+#: Exit codes: 0 ok, 1 below a --min bar, 2 usage, 3 bad input, 4 schema error, 5 a batch with failures,
+#: 6 an output that cannot be written (no space, read-only, held by another run, or over an input).
+EXIT_BELOW_BAR, EXIT_USAGE, EXIT_INPUT, EXIT_SCHEMA, EXIT_PARTIAL, EXIT_OUTPUT = 1, 2, 3, 4, 5, 6
 
 
 def _parse_bars(parser: argparse.ArgumentParser, items: list[str]) -> dict[str, float]:
@@ -112,15 +113,45 @@ def _extract_one(args: argparse.Namespace, path: Path) -> int:
     if args.output is None:
         print(doc.to_json())
         return 0
+    from gwr.corpus.tables import write_atomic
+
     out = Path(args.output)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if report.converted:  # spans index the decoded text: keep it beside the output
-        text_path = out.with_suffix(".txt")
-        text_path.write_text(report.text, encoding="utf-8")
-        doc.report.source = str(text_path)
-    out.write_text(doc.to_json() + "\n", encoding="utf-8")
+    if _same_file(out, path):
+        raise OutputError(f"{out}: -o names the input itself: choose another output file")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if report.converted:  # spans index the decoded text: keep it beside the output
+            text_path = text_beside(out, path)
+            write_atomic(text_path, report.text, "the decoded text")
+            doc.report.source = str(text_path)
+        write_atomic(out, doc.to_json() + "\n", "the document")
+    except OSError as exc:
+        raise OutputError(f"{exc.filename or out}: {exc.strerror}") from None
     print(summary(doc, out))
     return 0
+
+
+def text_beside(out: Path, source: Path) -> Path:
+    """Where the decoded text of `source` goes beside the output `out`: OUT.txt, unless that is the
+    output or the input itself (a GBK report.txt extracted to report.json), then OUT.text.txt
+    (OUT.text-2.txt …)."""
+    candidates = [out.with_suffix(".txt"), out.with_name(f"{out.stem}.text.txt")]
+    n = 2
+    while True:
+        for c in candidates:
+            if not _same_file(c, out) and not _same_file(c, source):
+                return c
+        candidates = [out.with_name(f"{out.stem}.text-{n}.txt")]
+        n += 1
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return a.exists() and b.exists() and a.samefile(b)  # a hard link, or a path through a symlink
+    except OSError:
+        return False
 
 
 def summary(doc: Document, out: Path) -> str:
@@ -162,7 +193,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if args.html:
         from gwr.corpus.compare import write_html
 
-        write_html(args.outdir, args.indicator, places, years, cells, Path(args.html))
+        for warning in write_html(args.outdir, args.indicator, places, years, cells, Path(args.html)):
+            print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -321,7 +353,10 @@ def cmd_panel(args: argparse.Namespace) -> int:
     if args.indicator and not args.escalation:
         rows = [r for r in rows if r["indicator"] == args.indicator]
     if args.html and not (args.attainment or args.escalation):
-        page = panel.write_html(args.outdir, rows, args.html, args.indicator or "panel")
+        warnings: list[str] = []
+        page = panel.write_html(args.outdir, rows, args.html, args.indicator or "panel", warnings)
+        for warning in warnings:
+            print(f"warning: {warning}", file=sys.stderr)
         print(f"{len(rows)} rows -> {page}")
     if args.attainment:
         rows = panel.attainment(rows)
@@ -346,10 +381,11 @@ def main(argv: list[str] | None = None) -> int:
     except GwrError as exc:
         if args.debug:
             raise
-        from gwr.schemas import SchemaError
+        from gwr.schemas import OutputError, SchemaError
 
         print(f"gwr {args.command}: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return EXIT_SCHEMA if isinstance(exc, SchemaError) else EXIT_INPUT
+        return (EXIT_SCHEMA if isinstance(exc, SchemaError) else EXIT_OUTPUT if isinstance(exc, OutputError)
+                else EXIT_INPUT)
 
 
 if __name__ == "__main__":

@@ -5,13 +5,22 @@
 The corpus is a `datasets.Dataset` (one row per report: a file, or a row of a table
 of reports, with its metadata; see `collect.py` for what is read); the pipeline runs over it with `Dataset.map(batched=True, num_proc=workers)`.
 Every input ends as exactly one of: a document written (`docs/<id>.json`), a
-document skipped because its input is unchanged since an earlier run into the
-same folder, or a failure (`failures.jsonl`, with the error's type and message).
+document skipped because neither its input, its metadata nor gwr changed since
+an earlier run into the same folder (`report.resume_key`), or a failure
+(`failures.jsonl`, with the error's type and message). A worker the system kills
+(out of memory) takes no other document with it: the documents it and the
+others had in progress are retried, each alone in a process of its own, and the
+batch goes on with the rest. One run at a time writes into an output folder
+(`lock_outdir`); its tables are put in place only when all are complete.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import gc
+import hashlib
+import importlib.metadata
 import json
 import os
 import shutil
@@ -19,20 +28,25 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
+
+try:
+    import fcntl
+except ImportError:  # Windows: no lock
+    fcntl = None
 
 import datasets
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from gwr.schemas import GwrError
+from gwr.inputs.rows import Columns
+from gwr.inputs.text import DEFAULT_MAX_BYTES, ReportText, read_report
+from gwr.schemas import GwrError, OutputError
 
 from .collect import Inventory, collect, file_sha256, list_files
 from .metadata import ReportMeta
 from .single import extract_file
-from gwr.inputs.text import DEFAULT_MAX_BYTES, ReportText, read_report
-from gwr.inputs.rows import Columns
-from .tables import ROWS, TableSink, finish_tables, flatten_all
+from .tables import CARD_START, ROWS, TableSink, finish_tables, flatten_all, write_atomic
 
 
 @dataclass
@@ -71,17 +85,25 @@ def load_corpus(inputs: Iterable[str | Path], metadata: str | Path | None = None
     return collect(inputs, metadata, columns, max_bytes)[0]
 
 
-def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=None) -> dict[str, list]:
+def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=None,
+                   journal: str | None = None) -> dict[str, list]:
     """Map function: extract each report of a batch and write its document; never raises for one document.
 
     Each worker writes its own files (`docs/<id>.json`, and `texts/<id>.txt`
-    when the input was not UTF-8), so only the outcome travels back.
+    when the input was not UTF-8), so only the outcome travels back. With a
+    `journal` folder, the worker notes there each document it starts and each
+    outcome, so that the documents of a worker the system kills can be named.
     """
     worker_ready()
-    docs_dir, texts_dir = Path(outdir) / "docs", Path(outdir) / "texts"
+    out = Path(os.path.abspath(outdir))  # report.source is absolute: the document is read from anywhere
+    docs_dir, texts_dir = out / "docs", out / "texts"
     out: dict[str, list] = {k: [] for k in ("id", "status", "error_type", "error", "chars", *ROWS.names)}
     for i, path in enumerate(batch["path"]):
         doc_id, error_type, error, chars, rows = batch["id"][i], None, None, 0, {}
+        if journal is not None:
+            _note(journal, {"start": doc_id})
+        if document_hook is not None:
+            document_hook(doc_id)
         try:
             if batch["error_type"][i]:  # failed while the inputs were listed (unsupported type, bad table row)
                 raise _ListedFailure(batch["error_type"][i], batch["error"][i])
@@ -90,30 +112,67 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
             else:
                 report = read_report(path, max_bytes)
             chars = len(report.text)
-            source = path
+            source = os.path.abspath(path)
             if report.converted:  # spans index the decoded text: keep it beside the output
                 texts_dir.mkdir(exist_ok=True)
                 source = str(texts_dir / f"{doc_id}.txt")
-                _write_atomic(Path(source), report.text)
+                write_atomic(Path(source), report.text, "the decoded text")
             meta = ReportMeta(doc_id, path, batch["place"][i], batch["level"][i], batch["province"][i],
                               batch["year"][i], guessed=batch["guessed"][i])
             doc = extract_file(path, meta=meta, report=report, source=source, notes=batch["notes"][i])
+            doc.report.resume_key = resume_key({k: batch[k][i] for k in KEY_FIELDS}, report.sha256)
             text = doc.to_json(indent=None)
-            _write_atomic(docs_dir / f"{doc_id}.json", text + "\n")
+            write_atomic(docs_dir / f"{doc_id}.json", text + "\n", "the document")
             rows = flatten_all(json.loads(text))  # the tables' rows, here in the worker
         except _ListedFailure as exc:
             error_type, error = exc.args
         except (GwrError, ValueError, TypeError, RecursionError, MemoryError, OSError) as exc:
-            error_type, error = type(exc).__name__, str(exc)
-            (docs_dir / f"{doc_id}.json").unlink(missing_ok=True)
+            error_type, error = type(exc).__name__, _message(exc)
+            try:  # a document of an earlier run must not stand for this failed one
+                (docs_dir / f"{doc_id}.json").unlink(missing_ok=True)
+            except OSError:
+                pass
         for key, value in (("id", doc_id), ("status", "failed" if error_type else "written"),
                            ("error_type", error_type), ("error", error), ("chars", chars)):
             out[key].append(value)
         for name in ROWS.names:
             out[name].append(rows.get(name, []))
+        if journal is not None:
+            _note(journal, {"done": doc_id, **{k: out[k][-1] for k in ("status", "error_type", "error", "chars")}})
         if counter is not None:
             counter.add(chars)
     return out
+
+
+def _note(journal: str, record: dict) -> None:
+    """One line of this worker's journal, written through at once (the worker may be killed next)."""
+    with open(os.path.join(journal, f"{os.getpid()}.jsonl"), "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _read_journal(journal: Path) -> tuple[dict[str, dict], list[str]]:
+    """The outcomes noted by the workers, and the documents they started but did not finish."""
+    done: dict[str, dict] = {}
+    started: list[str] = []
+    for f in sorted(journal.glob("*.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue  # the line a killed worker was writing
+            if "start" in record:
+                started.append(record["start"])
+            elif "done" in record:
+                done[record["done"]] = record
+    return done, [doc_id for doc_id in dict.fromkeys(started) if doc_id not in done]
+
+
+class WorkerDiedError(GwrError):
+    """The process extracting a document was killed (by the system: out of memory, a signal)."""
+
+
+#: Called with each document's id before it is extracted, in the process that extracts it (tests use it).
+document_hook: Callable[[str], None] | None = None
 
 
 def worker_ready() -> None:
@@ -139,22 +198,49 @@ class _ListedFailure(Exception):
     """An input recorded as failed when the inputs were listed: (error type, message)."""
 
 
-def _previous_hashes(docs_dir: Path) -> dict[str, str]:
-    hashes = {}
+def _previous_keys(docs_dir: Path) -> dict[str, str]:
+    """The resume key of every document of an earlier run (none: written by an older gwr, redone)."""
+    keys = {}
     for f in docs_dir.glob("*.json") if docs_dir.is_dir() else []:
         try:
             report = json.loads(f.read_text(encoding="utf-8"))["report"]
         except (OSError, ValueError, KeyError, TypeError):
             continue  # a half-written or foreign file: redo that document
-        if report.get("input_sha256"):
-            hashes[f.stem] = report["input_sha256"]
-    return hashes
+        if isinstance(report, dict) and report.get("resume_key"):
+            keys[f.stem] = report["resume_key"]
+    return keys
 
 
-def _write_atomic(path: Path, data: str) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(data, encoding="utf-8")
-    os.replace(tmp, path)
+#: The facts of a corpus row that shape its document, besides its text.
+KEY_FIELDS = ("id", "path", "place", "level", "province", "year", "guessed", "notes", "encoding")
+
+
+def resume_key(row: dict, input_sha256: str | None) -> str:
+    """What a document is made from: the input's bytes, the row's facts (metadata, or what the file
+    name gave) and gwr's version; a batch redoes a document whose key changed."""
+    facts = {k: row[k] for k in KEY_FIELDS}
+    facts["path"] = os.path.abspath(row["path"])
+    facts["input_sha256"], facts["gwr"] = input_sha256, gwr_version()
+    return hashlib.sha256(json.dumps(facts, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def _version() -> str:
+    try:
+        return importlib.metadata.version("gwr")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def gwr_version() -> str:
+    return _version()
+
+
+def _message(exc: BaseException) -> str:
+    """An error's message; an OSError's as `file: reason`, without its `[Errno N]`."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    return str(exc)
 
 
 def run_batch(inputs: Iterable[str | Path], outdir: str | Path, workers: int = 1, metadata: str | None = None,
@@ -166,18 +252,38 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, workers: int = 1
     `columns` names the columns of tables of reports (`--text-column` …).
     `engine`: `datasets` (Dataset.map on this machine, `workers` processes) or
     `ray` (Ray Data, on the Ray cluster at `address`, or a local one; see
-    `ray_engine.py`): the same documents, tables and failures either way."""
+    `ray_engine.py`): the same documents, tables and failures either way.
+
+    Raises `OutputError` when `outdir` cannot be written (no space, read-only), holds an input,
+    or another run is writing into it; the tables of an earlier run then stay as they were."""
     if engine not in ENGINES:
         raise GwrError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
-    outdir = Path(outdir)
+    inputs, outdir = list(inputs), Path(outdir)
+    _check_outdir(outdir, inputs)
+    with lock_outdir(outdir):
+        try:
+            (outdir / "docs").mkdir(exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{outdir}: cannot create the output folder: {exc.strerror}") from None
+        try:
+            return _run(inputs, outdir, workers, metadata, csv, batch_size, max_bytes, progress, save_dataset,
+                        force, columns, engine, address)
+        except OSError as exc:
+            raise OutputError(f"{outdir}: cannot write the tables: {exc.strerror or exc}") from None
+        finally:
+            _remove_temporary(outdir)
+
+
+def _run(inputs, outdir: Path, workers, metadata, csv, batch_size, max_bytes, progress, save_dataset, force,
+         columns, engine, address) -> BatchResult:
     docs_dir = outdir / "docs"
-    docs_dir.mkdir(parents=True, exist_ok=True)
     corpus, inventory = collect(inputs, metadata, columns, max_bytes, exclude=[outdir])
     result = BatchResult(total=len(corpus), inventory=inventory)
-    previous = {} if force else _previous_hashes(docs_dir)
-    todo = [i for i, (doc_id, path, sha, error) in enumerate(zip(corpus["id"], corpus["path"],
-                                                                  corpus["input_sha256"], corpus["error_type"]))
-            if error or previous.get(doc_id) is None or previous[doc_id] != (sha or file_sha256(path))]
+    previous = {} if force else _previous_keys(docs_dir)
+    facts = corpus.select_columns([*KEY_FIELDS, "input_sha256", "error_type"])
+    todo = [i for i, row in enumerate(facts)
+            if row["error_type"] or row["id"] not in previous
+            or previous[row["id"]] != resume_key(row, row["input_sha256"] or file_sha256(row["path"]))]
     result.skipped = len(corpus) - len(todo)
     paths = dict(zip(corpus["id"], corpus["path"]))
     start = time.perf_counter()
@@ -203,6 +309,68 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, workers: int = 1
     return result
 
 
+def _check_outdir(outdir: Path, inputs: list) -> None:
+    """Refuse an output folder that is (or holds) an input, or that holds a README.md gwr did not write."""
+    out = outdir.resolve()
+    for item in inputs:
+        p = Path(item)
+        if p.exists() and (p.resolve() == out or out in p.resolve().parents):
+            raise OutputError(f"{outdir}: the output folder holds the input {item}: choose an output folder "
+                              "outside the inputs (or inside one)")
+    card = outdir / "README.md"
+    try:
+        with card.open("rb") as fh:
+            head = fh.read(len(CARD_START))
+    except FileNotFoundError:
+        return
+    except OSError:
+        return  # not readable: writing it fails with its reason
+    if head != CARD_START.encode("utf-8"):
+        raise OutputError(f"{outdir}: holds a README.md that gwr did not write: choose an empty (or earlier gwr "
+                          "output) folder")
+
+
+@contextlib.contextmanager
+def lock_outdir(outdir: Path) -> Iterator[None]:
+    """Hold `outdir` for one run: a second run into it (while this one holds it) raises OutputError.
+
+    An advisory lock (flock) on `outdir/.gwr-lock`, which holds the holder's pid; the system
+    releases it when the process ends, however it ends."""
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+        fh = open(outdir / ".gwr-lock", "a+", encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"{outdir}: cannot create the output folder: {exc.strerror}") from None
+    with fh:
+        if fcntl is not None:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                fh.seek(0)
+                pid = fh.read().strip() or "?"
+                raise OutputError(f"{outdir}: another gwr run (pid {pid}) is writing here: wait for it to end, "
+                                  "or choose another output folder") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _remove_temporary(outdir: Path) -> None:
+    """Temporary files left by writers that were killed (only this run writes here: it holds the lock)."""
+    for folder in (outdir, outdir / "docs", outdir / "texts"):
+        for tmp in folder.glob(".*.tmp") if folder.is_dir() else ():
+            try:
+                shutil.rmtree(tmp) if tmp.is_dir() else tmp.unlink()
+            except OSError:
+                pass
+
+
 ENGINES = ("datasets", "ray")
 #: What the per-document function gives back for each input: its outcome, and its tables' rows.
 RESULTS = pa.schema([("id", pa.string()), ("status", pa.string()), ("error_type", pa.string()),
@@ -218,11 +386,80 @@ def _results(engine: str, corpus: datasets.Dataset, outdir: Path, workers: int, 
         yield from ray_results(corpus, outdir, workers, batch_size, max_bytes, progress, address)
         return
     worker_ready()  # load once here: forked workers share it
-    order = _balanced(corpus, workers)
-    mapped = _map(corpus.select(order) if order else corpus, outdir, workers, batch_size, max_bytes, progress, cache)
-    files = [f["filename"] for f in mapped.cache_files]
-    del mapped  # the results are read from the map's files, a batch at a time, not memory-mapped
-    yield from _in_corpus_order(files, list(corpus["id"]))
+    ids = list(corpus["id"])
+    pending, recovered, files, round_ = list(range(len(corpus))), [], [], 0
+    while pending:
+        if workers > 1 and len(pending) == 1:  # Dataset.map would run it in this process: a death ends all
+            recovered.append(_alone(corpus[pending[0]], outdir, max_bytes, cache, again=round_ > 0))
+            break
+        part = corpus.select(pending) if len(pending) < len(corpus) else corpus
+        order = _balanced(part, workers)
+        journal = cache / f"journal-{round_}" if workers > 1 else None
+        try:
+            mapped = _map(part.select(order) if order else part, outdir, workers, batch_size, max_bytes, progress,
+                          cache, f"extract-{round_}.arrow", journal)
+        except RuntimeError as exc:
+            if journal is None or "abruptly died" not in str(exc):
+                raise
+            done, lost = _read_journal(journal)
+            if not done and not lost:
+                raise GwrError(f"batch: a worker process died with no document in progress ({exc})") from None
+            recovered += [_recovered(outcome, outdir) for outcome in done.values()]
+            position = {doc_id: i for i, doc_id in enumerate(ids)}
+            recovered += [_alone(corpus[position[doc_id]], outdir, max_bytes, cache, again=True) for doc_id in lost]
+            settled = set(done) | set(lost)
+            pending = [i for i in pending if ids[i] not in settled]
+            round_ += 1
+            continue
+        files += [f["filename"] for f in mapped.cache_files]
+        del mapped  # the results are read from the map's files, a batch at a time, not memory-mapped
+        break
+    if recovered:
+        position = {doc_id: i for i, doc_id in enumerate(ids)}
+        recovered.sort(key=lambda r: position[r["id"]])
+        path = cache / "recovered.arrow"
+        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_stream(sink, RESULTS) as writer:
+            writer.write_table(pa.Table.from_pylist(recovered, schema=RESULTS))
+        files.append(str(path))
+    yield from _in_corpus_order(files, ids)
+
+
+def _recovered(outcome: dict, outdir: Path) -> dict:
+    """The result (RESULTS) of a document a worker finished before the batch's workers were stopped:
+    its outcome from the journal, its rows from the document it wrote."""
+    row = {k: outcome[k] for k in ("status", "error_type", "error", "chars")}
+    rows: dict[str, list] = {}
+    if row["status"] == "written":
+        doc = outdir / "docs" / f"{outcome['done']}.json"
+        try:
+            rows = flatten_all(json.loads(doc.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            row.update(status="failed", error_type=type(exc).__name__, error=f"{doc}: cannot be read back: {exc}")
+    return {"id": outcome["done"], **row, **{name: rows.get(name, []) for name in ROWS.names}}
+
+
+def _alone(row: dict, outdir: Path, max_bytes: int, cache: Path, again: bool) -> dict:
+    """Extract one document in a process of its own (forked: the pipeline is built); a failure naming
+    the document when that process is killed (`again`: as the batch's worker was)."""
+    import multiprocessing
+    import signal
+
+    journal = cache / f"alone-{hashlib.sha256(row['id'].encode('utf-8')).hexdigest()[:16]}"
+    journal.mkdir(parents=True, exist_ok=True)
+    batch = {k: [v] for k, v in row.items()}
+    process = multiprocessing.get_context("fork").Process(target=_extract_batch,
+                                                          args=(batch, str(outdir), max_bytes, None, str(journal)))
+    process.start()
+    process.join()
+    done, _ = _read_journal(journal)
+    if process.exitcode == 0 and row["id"] in done:
+        return _recovered(done[row["id"]], outdir)
+    code = process.exitcode or 0
+    how = f"killed ({signal.Signals(-code).name})" if code < 0 else f"ended with exit code {code}"
+    error = (f"{row['path']}: the process extracting it was {how}{', in the batch and again alone' if again else ''} "
+             "(out of memory?): it is left out")
+    return {"id": row["id"], "status": "failed", "error_type": WorkerDiedError.__name__, "error": error,
+            "chars": 0, **{name: [] for name in ROWS.names}}
 
 
 def _in_corpus_order(files: list[str], ids: list[str], chunk: int = 16) -> Iterator[pa.Table]:
@@ -320,11 +557,11 @@ class _TablesInOrder:
 
 
 def _write_failures(path: Path, failures: list[dict]) -> None:
-    _write_atomic(path, "".join(json.dumps(f, ensure_ascii=False) + "\n" for f in failures))
+    write_atomic(path, "".join(json.dumps(f, ensure_ascii=False) + "\n" for f in failures), "the failures")
 
 
 def _map(corpus: datasets.Dataset, outdir: Path, workers: int, batch_size: int, max_bytes: int, progress: bool,
-         cache: Path) -> datasets.Dataset:
+         cache: Path, name: str = "extract.arrow", journal: Path | None = None) -> datasets.Dataset:
     """Dataset.map over the corpus, with one progress bar of documents and characters per second.
 
     The results go to an Arrow cache file under `cache` (memory-mapped, so
@@ -334,6 +571,8 @@ def _map(corpus: datasets.Dataset, outdir: Path, workers: int, batch_size: int, 
     import multiprocessing
 
     cache.mkdir(parents=True, exist_ok=True)
+    if journal is not None:
+        journal.mkdir(exist_ok=True)
     manager = multiprocessing.Manager()
     counter = _Counter(manager.Lock(), manager.list([0, 0]))  # documents done, characters done
     bar = _ProgressBar(len(corpus), counter) if progress else None
@@ -345,9 +584,10 @@ def _map(corpus: datasets.Dataset, outdir: Path, workers: int, batch_size: int, 
         return corpus.map(
             _extract_batch, batched=True, batch_size=batch_size, num_proc=workers if workers > 1 else None,
             remove_columns=corpus.column_names,
-            fn_kwargs={"outdir": str(outdir), "max_bytes": max_bytes, "counter": counter},
+            fn_kwargs={"outdir": str(outdir), "max_bytes": max_bytes, "counter": counter,
+                       "journal": str(journal) if journal is not None else None},
             load_from_cache_file=False, new_fingerprint=f"gwr-{time.time_ns()}",
-            cache_file_name=str(cache / "extract.arrow"), writer_batch_size=16,
+            cache_file_name=str(cache / name), writer_batch_size=16,
             features=datasets.Features.from_arrow_schema(RESULTS),
         )
     finally:

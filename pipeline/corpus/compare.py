@@ -253,21 +253,35 @@ def plot(places, years, cells, path: Path, indicator: str) -> list[str]:
     return drawn
 
 
-def write_html(outdir: str | Path, indicator: str, places, years, cells, path: Path) -> None:
-    """The panel as a page, with a show page per report in `pages/` beside it; cells link to clauses."""
+def write_html(outdir: str | Path, indicator: str, places, years, cells, path: Path) -> list[str]:
+    """The panel as a page, with a show page per report in `pages/` beside it; cells link to clauses.
+
+    A report's page is named by its id only when that is an id a batch gives (never a path: an id
+    from the table is not trusted); the reports that get no page are returned, each with why."""
     from gwr.schemas import load_document
 
+    from .collect import doc_file
     from gwr.views.html import compare_page, show_page
 
+    path = Path(path)
     pages = path.parent / "pages"
     pages.mkdir(parents=True, exist_ok=True)
-    links = {}
+    written, warnings = set(), []
     for report_id in sorted({c.report_id for c in cells.values()}):
-        doc, text = load_document(Path(outdir) / "docs" / f"{report_id}.json")
+        doc_path = doc_file(outdir, report_id)
+        if doc_path is None:
+            warnings.append(f"report {report_id!r}: no page: its id is not a document file name")
+            continue
+        if not doc_path.is_file():
+            warnings.append(f"report {report_id!r}: no page: {doc_path} is missing")
+            continue
+        doc, text = load_document(doc_path)
         if text is None:
+            warnings.append(f"report {report_id!r}: no page: its text {doc.report.source!r} was not found")
             continue
         (pages / f"{report_id}.html").write_text(show_page(doc, text), encoding="utf-8")
-    for key, cell in cells.items():
-        if (pages / f"{cell.report_id}.html").is_file():
-            links[key] = f"pages/{cell.report_id}.html#{cell.commitment_id}"
+        written.add(report_id)
+    links = {key: f"pages/{cell.report_id}.html#{cell.commitment_id}" for key, cell in cells.items()
+             if cell.report_id in written}
     path.write_text(compare_page(indicator, places, years, cells, links), encoding="utf-8")
+    return warnings

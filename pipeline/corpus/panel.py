@@ -324,27 +324,37 @@ def conventions() -> str:
 
 
 
-def write_html(outdir: str | Path, rows: list[dict], path: str | Path, title: str = "panel") -> Path:
+def write_html(outdir: str | Path, rows: list[dict], path: str | Path, title: str = "panel",
+               warnings: list[str] | None = None) -> Path:
     """The panel as a page whose values link to their clauses; the report pages go to a folder of their
     own beside it (`<page>_pages/`), so two panels never overwrite each other's pages. Report ids are
-    never used as paths: each report's page is named by its position in the panel."""
+    never used as paths: each report's page is named by its position in the panel. The reports that
+    get no page are added to `warnings`, each with why."""
+    warnings = [] if warnings is None else warnings
     from gwr.schemas import load_document
 
     from gwr.views.html import panel_page, show_page
+
+    from .collect import doc_file
 
     path = Path(path)
     pages = path.with_name(path.stem + "_pages")
     pages.mkdir(parents=True, exist_ok=True)
     names: dict[str, str | None] = {}
     for report_id in sorted({r["report_id"] for r in rows}):
-        doc_path = Path(outdir) / "docs" / f"{report_id}.json"
+        doc_path = doc_file(outdir, report_id)
         name = f"r{len(names) + 1}.html"
+        names[report_id] = None
+        if doc_path is None:
+            warnings.append(f"report {report_id!r}: no page: its id is not a document file name")
+            continue
         try:
             doc, text = load_document(doc_path)
-        except GwrError:
-            text = None
-        if text is None or doc_path.parent.resolve() != (Path(outdir) / "docs").resolve():
-            names[report_id] = None
+        except GwrError as exc:
+            warnings.append(f"report {report_id!r}: no page: {exc}")
+            continue
+        if text is None:
+            warnings.append(f"report {report_id!r}: no page: its text {doc.report.source!r} was not found")
             continue
         (pages / name).write_text(show_page(doc, text), encoding="utf-8")
         names[report_id] = name

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -172,13 +175,55 @@ def csv_safe_table(table: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=table.schema)
 
 
+def write_atomic(path: Path, data: str | bytes, what: str) -> None:
+    """Write a file whole or not at all: into a temporary file beside it, then renamed over it (the text
+    as it is, `\r` included). A failure removes the temporary file and raises an OSError that names
+    the file and `what` it is."""
+    data = data.encode("utf-8") if isinstance(data, str) else data
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        _remove(tmp)
+        raise OSError(exc.errno, f"cannot write {what}: {exc.strerror}", str(path)) from None
+
+
+def _temporary(path: Path) -> str:
+    """A new empty file beside `path`, to be renamed over it when complete."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    return tmp
+
+
+def _remove(path: str | Path | None) -> None:
+    if path is not None:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
 class _TableWriter:
+    """One table (parquet, and csv when asked) written into temporary files beside its own, which
+    `commit` renames into place: an earlier run's table stays whole until the new one is."""
+
     def __init__(self, outdir: Path, name: str, schema: pa.Schema, csv: bool):
         self.schema, self.rows, self.written = schema, [], False
         self.arrow: list[pa.Array] = []
         self.arrow_rows = 0
-        self.parquet = pq.ParquetWriter(outdir / f"{name}.parquet", schema)
-        self.csv = pa_csv.CSVWriter(outdir / f"{name}.csv", schema) if csv else None
+        self.targets = [outdir / f"{name}.parquet"] + ([outdir / f"{name}.csv"] if csv else [])
+        self.temps: list[str] = []
+        self.parquet = self.csv = None
+        try:
+            self.temps = [_temporary(t) for t in self.targets]
+            self.parquet = pq.ParquetWriter(self.temps[0], schema)
+            self.csv = pa_csv.CSVWriter(self.temps[1], schema) if csv else None
+        except BaseException:
+            self.abort()
+            raise
 
     def add(self, rows: list[dict]) -> None:
         self._flush_arrow()
@@ -227,14 +272,41 @@ class _TableWriter:
         if self.csv:
             self.csv.close()
 
+    def commit(self) -> None:
+        for tmp, target in zip(self.temps, self.targets):
+            os.replace(tmp, target)
+        self.temps = []
+
+    def abort(self) -> None:
+        """Close quietly and remove the temporary files: the tables in place stay as they were."""
+        for writer in (self.parquet, self.csv):
+            try:
+                if writer is not None:
+                    writer.close()
+            except Exception:
+                pass
+        for tmp in self.temps:
+            _remove(tmp)
+        self.temps = []
+
 
 class TableSink:
     """The batch's tables (commitments, quantities, outcomes: parquet, and csv when asked), written as
-    rows arrive: from the workers (`add_rows`, `add_arrow`) or from documents on disk (`add_docs`)."""
+    rows arrive: from the workers (`add_rows`, `add_arrow`) or from documents on disk (`add_docs`).
+
+    All are written into temporary files and renamed into place when every one is complete
+    (leaving the `with` block without an exception): a failure (a full disk, an interrupted
+    run) leaves the tables of an earlier run as they were, and no temporary file."""
 
     def __init__(self, outdir: Path, csv: bool = False):
         self.outdir = Path(outdir)
-        self.writers = {name: _TableWriter(self.outdir, name, schema, csv) for name, schema in SCHEMAS.items()}
+        self.writers: dict[str, _TableWriter] = {}
+        try:
+            for name, schema in SCHEMAS.items():
+                self.writers[name] = _TableWriter(self.outdir, name, schema, csv)
+        except BaseException:
+            self.abort()
+            raise
 
     def add_rows(self, rows: dict[str, list[dict]]) -> None:
         for name, table_rows in rows.items():
@@ -250,24 +322,61 @@ class TableSink:
             self.add_rows(flatten_all(doc))
 
     def close(self) -> None:
+        """Complete every table, then put them in place."""
+        try:
+            for w in self.writers.values():
+                w.close()
+        except BaseException:
+            self.abort()
+            raise
         for w in self.writers.values():
-            w.close()
+            w.commit()
+
+    def abort(self) -> None:
+        for w in self.writers.values():
+            w.abort()
 
     def __enter__(self) -> "TableSink":
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, exc_type, *exc) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
+#: The first line of the dataset card: a README.md that starts otherwise was not written by gwr.
+CARD_START = "---\nconfigs:\n"
 
 
 def finish_tables(outdir: Path, save_dataset: bool = False) -> None:
-    """The dataset card beside the tables, and the tables as a saved Hugging Face dataset when asked."""
-    (outdir / "README.md").write_text(dataset_card(), encoding="utf-8")
+    """The dataset card beside the tables, and the tables as a saved Hugging Face dataset when asked
+    (saved beside, then put in place of the earlier one)."""
+    write_atomic(outdir / "README.md", dataset_card(), "the dataset card")
     if save_dataset:
         import datasets
 
-        datasets.DatasetDict({name: _dataset(outdir / f"{name}.parquet")
-                              for name in SCHEMAS}).save_to_disk(str(outdir / "hf_dataset"))
+        final = outdir / "hf_dataset"
+        tmp, old = Path(tempfile.mkdtemp(dir=outdir, prefix=".hf_dataset.", suffix=".tmp")), None
+        try:
+            datasets.DatasetDict({
+                name: _dataset(outdir / f"{name}.parquet")
+                for name in SCHEMAS}).save_to_disk(str(tmp))
+            if final.exists():
+                old = final.with_name(f"{tmp.name}.old")
+                os.replace(final, old)
+            try:
+                os.replace(tmp, final)
+            except OSError:
+                if old is not None:  # the earlier one back in its place
+                    os.replace(old, final)
+                    old = None
+                raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
 
 
 def _dataset(path: Path):
@@ -280,7 +389,6 @@ def _dataset(path: Path):
     if pq.read_metadata(path).num_rows == 0:
         return datasets.Dataset(InMemoryTable(pq.read_table(path)))
     return datasets.Dataset.from_parquet(str(path))
-
 
 def write_tables(outdir: Path, doc_paths: Iterable[Path], csv: bool = False, save_dataset: bool = False) -> None:
     """The tables (and .csv) from documents on disk, plus a dataset card."""

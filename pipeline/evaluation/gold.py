@@ -21,6 +21,7 @@ from pathlib import Path
 import regex
 
 from gwr.schemas import SCHEMA_VERSION, GwrError, Quantity, SchemaError, resolve_unit, validate_document
+from gwr.schemas.checks import read_source
 from gwr.schemas.spans import Line, section_bodies, split_lines
 
 #: The yes/no fields of a quantity (per_year, decrease), read from the model: `name=true` on a quantity line,
@@ -218,7 +219,7 @@ def compile_labels(labels: str, root: Path | None = None) -> dict:
             if kind != "report":
                 raise LabelError(f"line {lineno}: the first item must be the report line")
             report = fields(parts[1:], lineno)
-            text = (root / report["source"]).read_text(encoding="utf-8")
+            text = read_source(root / report["source"])  # byte-exact: \r\n stays as the spans count it
             state = State(text=text, lines=split_lines(text))
         handle(state, kind, parts[1:], lineno)
     if state is None:

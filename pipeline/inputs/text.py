@@ -12,7 +12,7 @@ from pathlib import Path
 
 import regex
 
-from gwr.schemas import GwrError
+from gwr.schemas import InputError
 
 #: Default size limit of one report (a long national report is ~100 KB of UTF-8).
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -20,10 +20,6 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-
-
-class InputError(GwrError):
-    """A report file cannot be read as text."""
 
 
 class EmptyInputError(InputError):
@@ -169,15 +165,24 @@ def _read_document(kind: str, data: bytes, path: Path, max_bytes: int) -> tuple[
     return text, encoding
 
 
-_HTML_SNIFF = regex.compile(r"^\s*(?:<!DOCTYPE\s+html|<html\b|<\?xml[^>]*>\s*<html\b)|<(?:body|div|p|br)\b[^>]*>",
-                            regex.IGNORECASE)
+_HTML_DOCUMENT = regex.compile(r"<!DOCTYPE\s+html|<(?:html|head|body)\b[^<>]*>", regex.IGNORECASE)
+_HTML_TAG = regex.compile(r"</?(?:p|div|br|hr|h[1-6]|table|tbody|tr|td|th|ul|ol|li|dl|dt|dd|span|a|b|i|em|strong|"
+                          r"font|center|section|article|header|footer|nav|main|blockquote|pre|img|meta|title|link|"
+                          r"script|style)\b[^<>]*>", regex.IGNORECASE)
+#: Tags a page fragment (no <html>, <head>, <body> or doctype) needs to be read as HTML: one <div> in a
+#: plain text is not a page.
+_HTML_MIN_TAGS = 3
 _BLOCK = frozenset("address article aside blockquote body br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 "
                    "h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul".split())
 _SKIP = frozenset("script style noscript head template svg iframe object".split())
 
 
 def looks_like_html(text: str) -> bool:
-    return bool(_HTML_SNIFF.search(text[:4096]))
+    """A web page: a doctype, <html>, <head> or <body> near the top, or at least three HTML tags there."""
+    head = text[:4096]
+    if _HTML_DOCUMENT.search(head):
+        return True
+    return sum(1 for _ in zip(range(_HTML_MIN_TAGS), _HTML_TAG.finditer(head))) >= _HTML_MIN_TAGS
 
 
 def html_to_text(html: str) -> str:

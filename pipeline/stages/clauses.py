@@ -12,6 +12,7 @@ import functools
 import regex
 from spacy.language import Language
 
+from gwr.schemas.spans import WHITE_SPACE
 from gwr.schemas.vocabulary import read_tsv
 
 from . import periods
@@ -25,7 +26,7 @@ QUOTED_UNIT = (r"“[^”\n]{0,300}”|‘[^’\n]{0,300}’|「[^」\n]{0,300}�
 CLAUSE = regex.compile(rf"(?:{QUOTED_UNIT}|[^，,。；;！？!?：:])+")
 QUOTED = regex.compile(QUOTED_UNIT)
 _HAN2 = regex.compile(r"\p{Han}[^\p{Han}]*\p{Han}")
-_TRIM = " \t\r\n\u3000\u00a0\u2028\u2029\x0b\x0c"
+_TRIM = WHITE_SPACE
 _SENTENCE_END = "。；;！？!?"
 
 

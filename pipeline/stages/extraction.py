@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from gwr.schemas import Commitment, Deadline, Document, Noise, Outcome, Quantity, Report, Section
+from gwr.schemas import Commitment, Deadline, Document, InputError, Noise, Outcome, Quantity, Report, Section
 from gwr.schemas.vocabulary import WRITTEN_YEAR
 
 from . import clauses, commitments, deadlines, indicators, layout, outcomes, periods, quantities, sections, tokenizer  # noqa: F401  (registered)
@@ -143,6 +143,10 @@ def guess_place(text: str, a: Analysis) -> tuple[str, str | None, str]:
     return place_in_header(title, header)
 
 
+#: A line this long, alone in its text, is a report whose line breaks were lost.
+_ONE_LINE = 500
+
+
 def extract(text: str, *, year: int | None = None, place: str | None = None, level: str | None = None,
             province: str | None = None, report_id: str = "report", source: str = "",
             encoding: str | None = None, input_sha256: str | None = None,
@@ -156,6 +160,11 @@ def extract(text: str, *, year: int | None = None, place: str | None = None, lev
     """
     if not isinstance(text, str):
         raise TypeError(f"extract() takes the report as str, not {type(text).__name__}")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate: no file decodes to one
+        raise InputError(f"the text holds a lone surrogate (U+{ord(text[exc.start]):04X}) at offset {exc.start}: "
+                         "not Unicode text") from None
     doc, a = analyse(text, year)
     return build_document(text, a, year=year, place=place, level=level, province=province, report_id=report_id,
                           source=source, encoding=encoding, input_sha256=input_sha256, notes=notes)
@@ -170,6 +179,9 @@ def build_document(text: str, a: Analysis, *, year: int | None = None, place: st
     guessed_place, guessed_level, where = guess_place(text, a)
     if not _HAN.search(text):
         a.warnings.append("no Chinese text: this does not look like a government work report")
+    elif not a.headings and len(a.lines) == 1 and len(a.lines[0].content) > _ONE_LINE:
+        a.warnings.append(f"the text is one line of {len(a.lines[0].content):,} characters: headings are read at "
+                          "the start of lines, so none was found (were its line breaks lost?)")
     elif not a.headings and not any(r.targets for r in a.regions):
         a.warnings.append("no sections and no main-targets paragraph found: is this a government work report?")
     if a.year is None:

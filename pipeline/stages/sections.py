@@ -22,7 +22,7 @@ import regex
 from spacy.language import Language
 
 from gwr.schemas import NormalisationError, parse_number
-from gwr.schemas.spans import section_bodies
+from gwr.schemas.spans import section_bodies, start_of_line
 from gwr.schemas.vocabulary import WRITTEN_YEAR
 
 from .layout import bare_numbering, heading_style, short_keyword_line
@@ -74,7 +74,7 @@ def _numbered_heading(a: Analysis, p: Paragraph, found) -> Heading:
 def _heading_of(a: Analysis, p: Paragraph, glossary: bool) -> Heading | None:
     line_start, line_end = p.pieces[0]
     content = a.text[line_start:line_end]
-    markup = a.text[a.text.rfind("\n", 0, line_start) + 1:line_start].count("#")
+    markup = a.text[start_of_line(a.text, line_start):line_start].count("#")
     found = heading_style(content) or bare_numbering(content)
     if found:
         h = _numbered_heading(a, p, found)
