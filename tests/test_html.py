@@ -110,12 +110,12 @@ def test_compare_page_links_cells_to_clauses(tmp_path, capsys):
     page = tmp_path / "panel.html"
     assert main(["compare", str(out), "--indicator", "gdp_growth", "--html", str(page)]) == 0
     dom = _browser(f"file://{page}", tmp_path)
-    links = re.findall(r'<a href="(pages/[^"]+)" title="([^"]*)">([^<]*)</a>', dom)
+    links = re.findall(r'<a href="(panel_pages/[^"]+)" title="([^"]*)">([^<]*)</a>', dom)
     national = json.loads((out / "docs" / "national-china-2024.json").read_text(encoding="utf-8"))
     gdp = next(c["id"] for c in national["commitments"] if c["text"] == "国内生产总值增长5%左右")
-    assert sorted(links) == [(f"pages/national-china-2024.html#{gdp}", "国内生产总值增长5%左右", "5 ≈"),
-                             ("pages/zhengzhou-2025.html#c1", "地区生产总值增长6%左右", "6 ≈")]
-    target = (tmp_path / "pages" / "national-china-2024.html").read_text(encoding="utf-8")
+    assert sorted(links) == [(f"panel_pages/national-china-2024.html#{gdp}", "国内生产总值增长5%左右", "5 ≈"),
+                             ("panel_pages/zhengzhou-2025.html#c1", "地区生产总值增长6%左右", "6 ≈")]
+    target = (tmp_path / "panel_pages" / "national-china-2024.html").read_text(encoding="utf-8")
     assert re.search(rf'<span class="commitment targets" id="{gdp}" title="[^"]*indicator: gdp_growth', target)
 
 

@@ -353,12 +353,25 @@ def test_compare_html_from_another_directory_writes_every_page(tmp_path, monkeyp
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
     assert main(["compare", "../out", "--indicator", "gdp_growth", "--html", "cmp.html"]) == 0
-    assert sorted(p.name for p in (elsewhere / "pages").iterdir()) == ["city-a-2025.html", "city-b-2025.html"]
+    assert sorted(p.name for p in (elsewhere / "cmp_pages").iterdir()) == ["city-a-2025.html", "city-b-2025.html"]
     page = (elsewhere / "cmp.html").read_text(encoding="utf-8")
-    assert 'href="pages/city-a-2025.html#c1"' in page and 'href="pages/city-b-2025.html#c1"' in page
+    assert 'href="cmp_pages/city-a-2025.html#c1"' in page and 'href="cmp_pages/city-b-2025.html#c1"' in page
     assert main(["panel", "../out", "--html", "panel.html"]) == 0
     assert sorted(p.name for p in (elsewhere / "panel_pages").iterdir()) == ["r1.html", "r2.html"]
     assert "warning" not in capsys.readouterr().err
+
+
+def test_each_compare_page_keeps_its_report_pages_in_a_folder_of_its_own(tmp_path, monkeypatch):
+    _two_reports(tmp_path, monkeypatch)
+    assert main(["compare", "out", "--indicator", "gdp_growth", "--html", "a.html"]) == 0
+    first = (tmp_path / "a_pages" / "city-a-2025.html").read_bytes()
+    (tmp_path / "in" / "city-a-2025.txt").write_text(SMALL.replace("5%", "7%"), encoding="utf-8")
+    assert main(["extract", "in", "-o", "out", "-q"]) == 0
+    assert main(["compare", "out", "--indicator", "gdp_growth", "--html", "b.html"]) == 0
+    assert (tmp_path / "a_pages" / "city-a-2025.html").read_bytes() == first  # the earlier run's page is whole
+    assert (tmp_path / "b_pages" / "city-a-2025.html").read_bytes() != first
+    assert 'href="a_pages/city-a-2025.html#c1"' in (tmp_path / "a.html").read_text(encoding="utf-8")
+    assert 'href="b_pages/city-a-2025.html#c1"' in (tmp_path / "b.html").read_text(encoding="utf-8")
 
 
 def test_compare_html_never_takes_a_report_id_for_a_path(tmp_path, monkeypatch, capsys):

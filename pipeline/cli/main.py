@@ -305,7 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("--plot", metavar="FILE.png", help="also plot the indicator across places and years")
     cp.add_argument("--list-indicators", action="store_true", help="indicators found, with their coverage")
     cp.add_argument("--html", metavar="PAGE.html", help="also write the table as a page whose cells link to "
-                                                          "their clauses (report pages go to pages/ beside it)")
+                                                          "their clauses (report pages in PAGE_pages/ beside it)")
     cp.set_defaults(parser=cp, func=cmd_compare)
 
     sh = sub.add_parser("show", parents=[common], help="a page of one document's text with every item highlighted")

@@ -254,17 +254,18 @@ def plot(places, years, cells, path: Path, indicator: str) -> list[str]:
 
 
 def write_html(outdir: str | Path, indicator: str, places, years, cells, path: Path) -> list[str]:
-    """The panel as a page, with a show page per report in `pages/` beside it; cells link to clauses.
+    """The panel as a page whose cells link to their clauses, with a show page per report in a folder of
+    the page's own beside it (`<page>_pages/`), so two pages never overwrite each other's report pages.
 
     A report's page is named by its id only when that is an id a batch gives (never a path: an id
     from the table is not trusted); the reports that get no page are returned, each with why."""
     from gwr.schemas import load_document
-
-    from .collect import doc_file
     from gwr.views.html import compare_page, show_page
 
+    from .collect import doc_file
+
     path = Path(path)
-    pages = path.parent / "pages"
+    pages = path.with_name(path.stem + "_pages")
     pages.mkdir(parents=True, exist_ok=True)
     written, warnings = set(), []
     for report_id in sorted({c.report_id for c in cells.values()}):
@@ -281,7 +282,7 @@ def write_html(outdir: str | Path, indicator: str, places, years, cells, path: P
             continue
         (pages / f"{report_id}.html").write_text(show_page(doc, text), encoding="utf-8")
         written.add(report_id)
-    links = {key: f"pages/{cell.report_id}.html#{cell.commitment_id}" for key, cell in cells.items()
+    links = {key: f"{pages.name}/{cell.report_id}.html#{cell.commitment_id}" for key, cell in cells.items()
              if cell.report_id in written}
     path.write_text(compare_page(indicator, places, years, cells, links), encoding="utf-8")
     return warnings
