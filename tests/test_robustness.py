@@ -209,7 +209,7 @@ def test_crlf_reports_show_eval_and_compare(tmp_path, capsys):
     assert main(["eval", str(doc), str(doc), "-q", "--html", str(tmp_path / "eval.html")]) == 0
     assert "1 document(s)" in capsys.readouterr().out
     assert main(["compare", str(out), "--indicator", "gdp_growth", "--html", str(tmp_path / "cmp.html")]) == 0
-    assert [p.name for p in (tmp_path / "pages").iterdir()] == ["city-zhengzhou-2025.html"]
+    assert [p.name for p in (tmp_path / "cmp_pages").iterdir()] == ["city-zhengzhou-2025.html"]
     capsys.readouterr()
     assert main(["show", str(doc), "-o", str(tmp_path / "show.html")]) == 0
 
