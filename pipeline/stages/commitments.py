@@ -43,23 +43,32 @@ def is_verb(word: str) -> bool:
 
 class Tokens:
     """The text's non-space token offsets, searchable by offset (texts are sliced on demand): the Doc's,
-    or, in `extract()`, segmented on demand, only where asked (`tokenizer.token_offsets`)."""
+    or, in `extract()`, segmented on demand, only where asked (`tokenizer.token_offsets`).
+
+    A paragraph's tokens are gathered once, when a clause of it first asks, and each clause takes its
+    stretch of them by bisection (a paragraph holds a dozen clauses and their enumeration items)."""
 
     def __init__(self, doc: Doc, text: str):
         self.text = text
         self.offsets = token_offsets(doc, text)
+        self.paragraphs: dict[int, tuple[list[int], list[tuple[int, int, str]], Paragraph]] = {}
 
     def within(self, p: Paragraph, lo: int, hi: int) -> list[tuple[int, int, str]]:
-        """Tokens of p.text[lo:hi], as (lo, hi, text) in paragraph indices."""
+        """Tokens of p.text[lo:hi] (those starting in it), as (lo, hi, text) in paragraph indices."""
+        cached = self.paragraphs.get(id(p))
+        if cached is None or cached[2] is not p:
+            tokens = self._paragraph(p)
+            cached = self.paragraphs[id(p)] = ([t[0] for t in tokens], tokens, p)
+        starts, tokens, _ = cached
+        return tokens[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)]
+
+    def _paragraph(self, p: Paragraph) -> list[tuple[int, int, str]]:
+        """Every token starting inside one of the paragraph's pieces, cut at the piece's end."""
         out = []
-        src_lo, src_hi = p.source(lo), p.source(hi, is_end=True)
+        text = self.text
         for (s, e), t0 in zip(p.pieces, p.starts):
-            a, b = max(s, src_lo), min(e, src_hi)
-            if a >= b:
-                continue
             shift = t0 - s
-            text = self.text
-            out.extend((ts + shift, min(te, e) + shift, text[ts:min(te, e)]) for ts, te in self.offsets.between(a, b))
+            out.extend((ts + shift, min(te, e) + shift, text[ts:min(te, e)]) for ts, te in self.offsets.between(s, e))
         return out
 
 

@@ -93,10 +93,10 @@ class SegmentOnDemand:
 
     jieba cuts a text into blocks (runs of Chinese characters, letters,
     digits and ``+#&._%-``) and segments each block on its own; every other
-    character that is not white space is a word by itself. So the words of a
-    block do not depend on the rest of the text, and a stage that asks for the
-    tokens of a stretch (a clause, an enumeration item) gets those of the
-    whole text by segmenting the blocks it touches, once each.
+    character is a word by itself (a white-space run: one word per ``\\r\\n`` or
+    character). So the words of a block do not depend on the rest of the
+    text, and a stretch widened to the blocks at its two ends is cut, in one
+    call, into the words the whole text has there.
     """
 
     def __init__(self, segmenter, text: str):
@@ -106,33 +106,29 @@ class SegmentOnDemand:
         for m in _JIEBA_BLOCK.finditer(text):
             self.starts.append(m.start())
             self.ends.append(m.end())
-        self.blocks: dict[int, list[tuple[int, int]]] = {}
 
     def between(self, lo: int, hi: int) -> list[tuple[int, int]]:
-        out: list[tuple[int, int]] = []
-        text, starts, ends = self.text, self.starts, self.ends
-        k = bisect.bisect_right(ends, lo)  # the first block ending after lo
-        pos = lo
-        while pos < hi:
-            if k < len(starts) and starts[k] <= pos:
-                out.extend(t for t in self._block(k) if lo <= t[0] < hi)
-                pos = ends[k]
-                k += 1
-            else:
-                stop = min(hi, starts[k]) if k < len(starts) else hi
-                out.extend((i, i + 1) for i in range(pos, stop) if not text[i].isspace())
-                pos = stop
+        """(start, end) of the non-space tokens that start in [lo, hi)."""
+        if lo >= hi:
+            return []
+        starts, ends = self.starts, self.ends
+        k = bisect.bisect_right(ends, lo)  # the first block ending after lo: lo inside it, or before it
+        if k < len(starts) and starts[k] < lo:
+            lo_cut = starts[k]
+        else:
+            lo_cut = lo
+        k = bisect.bisect_right(starts, hi - 1) - 1  # the last block starting before hi
+        hi_cut = max(hi, ends[k]) if k >= 0 else hi
+        out = []
+        pos = lo_cut
+        for word in self.cut(self.text[lo_cut:hi_cut]):
+            end = pos + len(word)
+            if pos >= lo and not word.isspace():
+                if pos >= hi:
+                    break
+                out.append((pos, end))
+            pos = end
         return out
-
-    def _block(self, k: int) -> list[tuple[int, int]]:
-        tokens = self.blocks.get(k)
-        if tokens is None:
-            pos, tokens = self.starts[k], []
-            for word in self.cut(self.text[self.starts[k]:self.ends[k]]):
-                tokens.append((pos, pos + len(word)))
-                pos += len(word)
-            self.blocks[k] = tokens
-        return tokens
 
 
 #: jieba's blocks (jieba.re_han_default).
