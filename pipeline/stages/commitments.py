@@ -65,10 +65,13 @@ class Tokens:
     def _paragraph(self, p: Paragraph) -> list[tuple[int, int, str]]:
         """Every token starting inside one of the paragraph's pieces, cut at the piece's end."""
         out = []
-        text = self.text
         for (s, e), t0 in zip(p.pieces, p.starts):
             shift = t0 - s
-            out.extend((ts + shift, min(te, e) + shift, text[ts:min(te, e)]) for ts, te in self.offsets.between(s, e))
+            tokens = self.offsets.tokens(s, e)
+            if tokens and tokens[-1][1] > e:  # a word running past the piece's end (into what the layout cut)
+                a, b, w = tokens[-1]
+                tokens[-1] = (a, e, w[:e - a])
+            out.extend([(a + shift, b + shift, w) for a, b, w in tokens] if shift else tokens)
         return out
 
 

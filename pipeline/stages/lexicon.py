@@ -99,6 +99,7 @@ class Lexicon:
     change_adjacent_re: regex.Pattern
     distant_comparator_re: regex.Pattern
     quantity_re: regex.Pattern
+    number_start: regex.Pattern  # a character a number of quantity_re can start with: no quantity without one
     fused_before: regex.Pattern
     fused_after: regex.Pattern
     fused_cn_after: regex.Pattern
@@ -118,8 +119,9 @@ class IndicatorRule:
     units: frozenset[str]  # base units allowed, empty = any
 
 
-def _quantity_pattern() -> regex.Pattern:
-    """Number (+ range) + magnitude/unit + comparator words, from the schema's tables."""
+def _quantity_pattern(heads_only: bool = False) -> regex.Pattern:
+    """Number (+ range) + magnitude/unit + comparator words, from the schema's tables; with `heads_only`,
+    the characters its numbers start with (every match holds one)."""
     t = tables()
     digits = "".join(regex.escape(c) for c, (_, k) in t.numerals.items() if k == "digit" and c.isascii())
     wide = "".join(regex.escape(c) for c, (_, k) in t.numerals.items() if k == "digit" and not c.isascii()
@@ -129,6 +131,8 @@ def _quantity_pattern() -> regex.Pattern:
     cn_head = "".join(regex.escape(c) for c, (v, k) in t.numerals.items()
                       if (k == "digit" or (k == "small" and v == 10)) and not c.isascii()
                       and not ("\uff10" <= c <= "\uff19"))
+    if heads_only:
+        return regex.compile(f"[{digits}{wide}{cn_head}]")
     arabic = rf"[{digits}{wide}](?:[{digits}{wide},](?=[{digits}{wide}])|[{digits}{wide}])*(?:[.．][{digits}{wide}]+)?"
     chinese = rf"[{cn_head}][{cn}]*(?:点[{cn}]+)?"  # 十五, 两万; a bare 万 or 亿 is no number
     number = rf"(?:{arabic}|{chinese})"
@@ -230,6 +234,7 @@ def lexicon() -> Lexicon:
             rf"({_alternation(w for w, (_, pos) in comparators.items() if pos == 'before')})"
             rf"(?:{_alternation(w for w, _ in change_rows)})(?:分别|再)?$"),
         quantity_re=_quantity_pattern(),
+        number_start=_quantity_pattern(heads_only=True),
         fused_before=_union([r for r in fused if r[0] == "before"], 1),
         fused_after=_union([r for r in fused if r[0] == "after"], 1),
         fused_cn_after=_union([r for r in fused if r[0] == "cn_after"], 1),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from gwr.schemas.spans import Line
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     pieces: list[tuple[int, int]]  # source spans of the joined lines
     text: str
@@ -46,7 +46,7 @@ class Paragraph:
         return self.source(i), self.source(j, is_end=True)
 
 
-@dataclass
+@dataclass(slots=True)
 class Heading:
     style: str  # a heading style name, or "plain"
     ordinal: int | None
@@ -60,7 +60,7 @@ class Heading:
     body: tuple[int, int] = (0, 0)
 
 
-@dataclass
+@dataclass(slots=True)
 class Region:
     """A stretch of one paragraph where commitments are looked for."""
 
@@ -71,7 +71,7 @@ class Region:
     period: tuple[int, int] | None = None  # a plan period's targets paragraph found by its cue
 
 
-@dataclass
+@dataclass(slots=True)
 class QuantityMatch:
     lo: int  # indices in the paragraph's joined text
     hi: int
@@ -85,14 +85,14 @@ class QuantityMatch:
     per_year: str | None = None  # "always" after 年均, "multi" after 每年 (a yearly average only over years)
 
 
-@dataclass
+@dataclass(slots=True)
 class DeadlineMatch:
     lo: int  # indices in the paragraph's joined text
     hi: int
     text: str
 
 
-@dataclass
+@dataclass(slots=True)
 class CommitmentMatch:
     start: int
     end: int
@@ -114,7 +114,7 @@ class CommitmentMatch:
     deadline: DeadlineMatch | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class OutcomeMatch:
     """A past result of an indicator (ANNOTATION.md §8): a clause of a review paragraph."""
 

@@ -121,9 +121,10 @@ def find_outcomes(a: Analysis, p: Paragraph, start: int, h: Heading | None, cont
         closing = text[m.end():m.end() + 1]
         span = context.clause(text[lo:hi], closing)
         if hi > lo:
-            c = CommitmentMatch(*p.span(lo, hi), text[lo:hi], h.id if h else None, False, para=p, lo=lo, hi=hi)
-            c.quantities = find_quantities(text, lo, hi)
-            if c.quantities:
+            quantities = find_quantities(text, lo, hi)
+            if quantities:
+                c = CommitmentMatch(*p.span(lo, hi), text[lo:hi], h.id if h else None, False, para=p, lo=lo, hi=hi,
+                                    quantities=quantities)
                 classify(text, c)
                 # 分别增长4.3%、5.5%: the numbers of one subject's parts, one outcome
                 items = [c] if "分别" in c.text else split_enumeration(c)

@@ -61,6 +61,8 @@ def _fused(text: str, m: regex.Match, chinese: bool) -> bool:
 def find_quantities(text: str, lo: int, hi: int) -> list[QuantityMatch]:
     """Quantities in text[lo:hi], quoted stretches left out."""
     lex = lexicon()
+    if not lex.number_start.search(text, lo, hi):  # two clauses in three hold no numeral
+        return []
     quotes = quoted_ranges(text, lo, hi)
     found: list[QuantityMatch] = []
     for m in lex.quantity_re.finditer(text, lo, hi, timeout=TIMEOUT):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate
 
 from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.lang.zh import ChineseTokenizer, Segmenter
@@ -77,6 +78,7 @@ class DocTokens:
     """The non-space token offsets of a tokenized Doc, searchable by offset."""
 
     def __init__(self, doc: Doc):
+        self.text = doc.text
         rows = doc.to_array([IDX, LENGTH, IS_SPACE])
         kept = rows[rows[:, 2] == 0]
         self.starts = kept[:, 0].tolist()
@@ -86,6 +88,11 @@ class DocTokens:
         """(start, end) of the non-space tokens that start in [lo, hi)."""
         i, j = bisect.bisect_left(self.starts, lo), bisect.bisect_left(self.starts, hi)
         return list(zip(self.starts[i:j], self.ends[i:j]))
+
+    def tokens(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """(start, end, word) of the non-space tokens that start in [lo, hi)."""
+        text = self.text
+        return [(a, b, text[a:b]) for a, b in self.between(lo, hi)]
 
 
 class SegmentOnDemand:
@@ -107,8 +114,8 @@ class SegmentOnDemand:
             self.starts.append(m.start())
             self.ends.append(m.end())
 
-    def between(self, lo: int, hi: int) -> list[tuple[int, int]]:
-        """(start, end) of the non-space tokens that start in [lo, hi)."""
+    def tokens(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """(start, end, word) of the non-space tokens that start in [lo, hi)."""
         if lo >= hi:
             return []
         starts, ends = self.starts, self.ends
@@ -119,16 +126,15 @@ class SegmentOnDemand:
             lo_cut = lo
         k = bisect.bisect_right(starts, hi - 1) - 1  # the last block starting before hi
         hi_cut = max(hi, ends[k]) if k >= 0 else hi
-        out = []
-        pos = lo_cut
-        for word in self.cut(self.text[lo_cut:hi_cut]):
-            end = pos + len(word)
-            if pos >= lo and not word.isspace():
-                if pos >= hi:
-                    break
-                out.append((pos, end))
-            pos = end
-        return out
+        words = self.cut(self.text[lo_cut:hi_cut])
+        pos = list(accumulate(map(len, words), initial=lo_cut))  # pos[k]: where words[k] starts
+        i = bisect.bisect_left(pos, lo, 0, len(words))
+        j = bisect.bisect_left(pos, hi, i, len(words))
+        return [(a, b, w) for a, b, w in zip(pos[i:j], pos[i + 1:j + 1], words[i:j]) if not w.isspace()]
+
+    def between(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        """(start, end) of the non-space tokens that start in [lo, hi)."""
+        return [(a, b) for a, b, _ in self.tokens(lo, hi)]
 
 
 #: jieba's blocks (jieba.re_han_default).
