@@ -93,6 +93,8 @@ def _trim_glosses(c: CommitmentMatch, items: list[tuple[int, int]]) -> list[tupl
 def split_enumeration(c: CommitmentMatch) -> list[CommitmentMatch]:
     """One commitment per 、-item when items carry their own quantities, or share one with 各."""
     text = c.para.text
+    if text.find("、", c.lo, c.hi) < 0:
+        return [c]  # one item
     items = [(m.start(), m.end()) for m in _ITEM.finditer(text, c.lo, c.hi)]
     if len(items) > 1:
         items = _trim_glosses(c, items)
@@ -177,19 +179,26 @@ def find_action(tokens: list[tuple[int, int, str]], quotes: list[tuple[int, int]
     words = _after_scope(tokens)
     if quotes:
         words = [(lo, hi, w) for lo, hi, w in words if not any(a <= lo < b for a, b in quotes)]
-    before = [(lo, hi, w) for lo, hi, w in words if hi <= limit or (lo == limit and w in lex.comparator_verbs)]
-    final_verb = bool(words) and _as_verb(words[-1][2]) is not None
+    # the words ending by `limit` (a prefix: words are in text order), and a comparator verb starting there
+    k = 0
+    while k < len(words) and words[k][1] <= limit:
+        k += 1
+    before = words[:k]
+    if k < len(words) and words[k][0] == limit and words[k][2] in lex.comparator_verbs:
+        before.append(words[k])
     predicate = _quantity_predicate(before, limit)
     fallback = ("", -1)
     first_real = None
+    strength, manner = lex.strength, lex.manner
     for i, (lo, hi, w) in enumerate(before):
         following = before[i + 1][2] if i + 1 < len(before) else ""
-        if w in lex.strength or w in lex.manner:
-            ahead = next((x for _, _, x in before[i + 1:] if x not in lex.manner), "")
+        if w in strength or w in manner:
+            ahead = next((x for _, _, x in before[i + 1:] if x not in manner), "")
             nxt_verb = bool(ahead) and _as_verb(ahead) is not None
-        if w in lex.strength:
+        if w in strength:
             # the clause ends in its own predicate: a verb, or a comparator verb at the quantity (力争…突破600亿元)
-            ends_in_comparator = bool(before) and before[-1][2] in lex.comparator_verbs and before[-1][0] == limit
+            ends_in_comparator = before[-1][2] in lex.comparator_verbs and before[-1][0] == limit
+            final_verb = _as_verb(words[-1][2]) is not None
             if nxt_verb or (final_verb and i + 1 < len(before)) or predicate or ends_in_comparator:
                 fallback = fallback if fallback[0] else (w, hi)  # 确保空气优良天数达到350天 -> 达到
                 continue
@@ -197,7 +206,7 @@ def find_action(tokens: list[tuple[int, int, str]], quotes: list[tuple[int, int]
                 continue
             first_real = first_real or (w, hi, i)  # 确保用能需求 -> 确保
             break
-        if w in lex.manner and nxt_verb and (w not in lex.strict_manner or _pos_tags().get(ahead) == "v"):
+        if w in manner and nxt_verb and (w not in lex.strict_manner or _pos_tags().get(ahead) == "v"):
             continue
         if w in lex.comparator_verbs:
             if not fallback[0] or fallback[0] in lex.strength:

@@ -82,13 +82,15 @@ def indicator_of(c: CommitmentMatch, inherited: str = "") -> str | None:
     """The indicator the clause targets; `inherited` is the subject of the clause before it in its
     sentence, which a clause with a bare predicate takes (地区生产总值达到240亿元，同比增长21% -> the
     second clause is GDP growth)."""
+    has_target = any(q.role == "target" for q in c.quantities)
+    if not has_target and not c.targets:
+        return None  # no rule fits a clause with no target outside the targets paragraph (`_fits`)
     text = c.para.text
     first = min([q.lo for q in c.quantities if q.role == "target"], default=c.hi)
     subject = text[c.lo:first]
     if inherited and c.quantities and bare_predicate(subject):
         subject = inherited + subject
     named = named_rules(subject)
-    has_target = any(q.role == "target" for q in c.quantities)
     fitting = [rule.id for rule in named if _fits(rule, c)
                and not (has_target and flow_missing(rule.id, subject))]  # 高新技术企业突破5900家: a stock
     if not fitting:

@@ -31,6 +31,8 @@ from .model import Analysis, CommitmentMatch, Heading, OutcomeMatch, Paragraph
 from .quantities import classify, find_quantities
 from .stage import Stage
 
+_HAN = regex.compile(r"\p{Han}")
+
 
 def _fits_result(rule: IndicatorRule, kind: str, base: str) -> bool:
     if rule.kind in ("any", kind) and (not rule.units or base in rule.units):
@@ -145,7 +147,7 @@ def _item_outcomes(a: Analysis, item: CommitmentMatch, span, subject: str, found
     if lexicon().indicator_any.search(own):
         subject = own
     elif not bare_predicate(own):
-        return subject if not regex.search(r"\p{Han}", own) else ""
+        return subject if not _HAN.search(own) else ""
     year = a.year
     chosen = []
     for q in item.quantities:

@@ -24,6 +24,7 @@ from .periods import per_year_word
 from .stage import Stage
 
 _ASCII_DIGIT = regex.compile(r"[0-9０-９]")
+_NOUN_START = regex.compile(r"[\p{Han}A-Za-z“‘「（(]")  # what a noun a measure describes starts with
 _YEAR_NUMBER = regex.compile(rf"^{YEAR}$")
 _JOIN = "和、与及"
 _MAX_DIGITS = 16
@@ -177,7 +178,7 @@ def _is_qualifier(text: str, c: CommitmentMatch, i: int, base: str) -> bool:
     if q.hi >= c.hi or base in _COUNTED or q.unit in tables().magnitudes:  # 30万以上参保孕产妇: a count
         return False
     nxt = text[q.hi]
-    if not regex.match(r"[\p{Han}A-Za-z“‘「（(]", nxt) or nxt in _JOIN or nxt in "各":
+    if not _NOUN_START.match(nxt) or nxt in _JOIN or nxt in "各":
         return False
     threshold = any(tables().comparators[w][0] in ("ge", "gt", "le", "lt") for w in q.comparator_words
                     if tables().comparators[w][1] == "after") or q.number_max is not None

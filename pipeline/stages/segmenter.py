@@ -247,6 +247,7 @@ class RJiebaSegmenter:
         """jieba.Tokenizer.cut: jieba-rs's dictionary route, then one-character words joined by jieba's rules."""
         buf: list[str] = []
         has_word = self.dag.has_word
+        append = out.append
         for w in self.dag.cut(text, False):
             if len(w) == 1:
                 if w in _BLOCK_SET:  # a one-character step of the route, inside a block
@@ -256,9 +257,12 @@ class RJiebaSegmenter:
                 buf.extend(w)  # jieba-rs's route joins one-letter steps when the HMM is off
                 continue
             if buf:
-                self._flush("".join(buf), out)
+                if len(buf) == 1:  # the most common run: one character, a word by itself
+                    append(buf[0])
+                else:
+                    self._flush("".join(buf), out)
                 buf = []
-            out.append(w)
+            append(w)
         if buf:
             self._flush("".join(buf), out)
 
