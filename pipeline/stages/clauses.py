@@ -123,16 +123,18 @@ def split_region(region: Region, year: int | None = None, heading_period=None) -
     return out
 
 
-_BULLET = regex.compile(r"[—－─]{1,2}(?=\p{Han}|[“‘「（(])")
+_DASHES = "—－─"
+_BULLET = regex.compile(rf"[{_DASHES}]{{1,2}}(?=\p{{Han}}|[“‘「（(])")
 
 
 def trim(text: str, lo: int, hi: int) -> tuple[int, int]:
     """A clause's bounds without surrounding white space and a leading dash bullet (——坚持…)."""
     while lo < hi and text[lo] in _TRIM:
         lo += 1
-    m = _BULLET.match(text, lo, hi)
-    if m:
-        lo = m.end()
+    if lo < hi and text[lo] in _DASHES:
+        m = _BULLET.match(text, lo, hi)
+        if m:
+            lo = m.end()
     while hi > lo and text[hi - 1] in _TRIM:
         hi -= 1
     return lo, hi

@@ -169,9 +169,11 @@ def extract(text: str, *, year: int | None = None, place: str | None = None, lev
                          "not Unicode text") from None
     with collection_paused():
         doc, a = analyse(text, year)
-        return build_document(text, a, year=year, place=place, level=level, province=province,
-                              report_id=report_id, source=source, encoding=encoding, input_sha256=input_sha256,
-                              notes=notes)
+        document = build_document(text, a, year=year, place=place, level=level, province=province,
+                                  report_id=report_id, source=source, encoding=encoding, input_sha256=input_sha256,
+                                  notes=notes)
+        del doc, a  # freed now, so the collection that follows walks the document alone
+    return document
 
 
 @contextlib.contextmanager

@@ -38,6 +38,8 @@ class Paragraph:
 
     def source(self, i: int, is_end: bool = False) -> int:
         """Source offset of index `i` of the joined text (an end index maps to a piece's end)."""
+        if len(self.starts) == 1:  # most paragraphs are one line
+            return self.pieces[0][0] + i
         k = bisect.bisect_right(self.starts, i - 1 if is_end and i > 0 else i) - 1
         k = max(k, 0)
         return self.pieces[k][0] + (i - self.starts[k])
