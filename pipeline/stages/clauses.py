@@ -146,8 +146,10 @@ def _match(region: Region, lo: int, hi: int) -> CommitmentMatch:
     return CommitmentMatch(start, end, p.text[lo:hi], region.section, region.targets, para=p, lo=lo, hi=hi)
 
 
-def quoted_ranges(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in QUOTED.finditer(text, lo, hi)]
+@functools.lru_cache(maxsize=1024)
+def quoted_ranges(text: str, lo: int, hi: int) -> tuple[tuple[int, int], ...]:
+    """The quoted and bracketed stretches of text[lo:hi] (asked for each clause by three stages: kept)."""
+    return tuple((m.start(), m.end()) for m in QUOTED.finditer(text, lo, hi))
 
 
 @functools.cache

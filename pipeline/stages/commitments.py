@@ -161,7 +161,7 @@ def _after_scope(tokens: list[tuple[int, int, str]]) -> list[tuple[int, int, str
     return tokens
 
 
-def find_action(tokens: list[tuple[int, int, str]], quotes: list[tuple[int, int]], limit: int,
+def find_action(tokens: list[tuple[int, int, str]], quotes: tuple[tuple[int, int], ...], limit: int,
                 has_target: bool = False) -> tuple[str, int, bool]:
     """The first verb as written before `limit`, where it ends ('' and -1 when none), and
     whether it opens the clause (only manner and strength words before it).
@@ -285,7 +285,7 @@ def _quantity_predicate(before: list[tuple[int, int, str]], limit: int) -> tuple
     return None
 
 
-def _strength(text: str, lo: int, hi: int, quotes: list[tuple[int, int]]) -> str:
+def _strength(text: str, lo: int, hi: int, quotes: tuple[tuple[int, int], ...]) -> str:
     lex = lexicon()
     for m in lex.strength_re.finditer(text, lo, hi):
         if not any(a <= m.start() < b for a, b in quotes):
