@@ -92,7 +92,8 @@ def find_quantities(text: str, lo: int, hi: int) -> list[QuantityMatch]:
         words = [w for w in (m.group("frame"), m.group("before"), m.group("infix"), after) if w]
         start = m.start("before") if m.group("before") else m.start("num")
         found.append(QuantityMatch(start, end, num, number_max, unit_written, words))
-    _share_comparators(text, found)
+    if len(found) > 1:
+        _share_comparators(text, found)
     return found
 
 
