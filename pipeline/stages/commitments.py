@@ -67,11 +67,11 @@ class Tokens:
         out = []
         for (s, e), t0 in zip(p.pieces, p.starts):
             shift = t0 - s
-            tokens = self.offsets.tokens(s, e)
-            if tokens and tokens[-1][1] > e:  # a word running past the piece's end (into what the layout cut)
+            tokens = self.offsets.tokens(s, e, shift)
+            if tokens and tokens[-1][1] > e + shift:  # a word running past the piece's end (into what the layout cut)
                 a, b, w = tokens[-1]
-                tokens[-1] = (a, e, w[:e - a])
-            out.extend([(a + shift, b + shift, w) for a, b, w in tokens] if shift else tokens)
+                tokens[-1] = (a, e + shift, w[:e + shift - a])
+            out.extend(tokens)
         return out
 
 

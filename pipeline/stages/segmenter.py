@@ -51,6 +51,7 @@ _OTHER_IDEOGRAPH = re.compile(
     "\U00016FE0-\U00016FFF\U00020000-\U0003FFFF]")
 _ALNUM_RUN = re.compile("[a-zA-Z0-9]{2,}")
 _VERB_ENTRY = re.compile(r"\n(\S+) [0-9]+ (v\S*)")  # on "\n" + the file
+_RUNS = 65536  # runs of one-character steps whose words are kept
 _SENTINEL = "\x00"  # never inside a block of text, so a dictionary entry that never matches
 
 
@@ -228,6 +229,7 @@ class RJiebaSegmenter:
         self.hmm = jieba_rs.empty()  # no words: jieba's HMM alone
         self.hmm.add_word(_SENTINEL, 1, "x")
         self.viterbi = _Viterbi()
+        self.runs: dict[str, tuple[str, ...]] = {}
 
     def cut(self, text: str, cut_all: bool = False) -> list[str]:
         if cut_all:
@@ -267,19 +269,32 @@ class RJiebaSegmenter:
             self._flush("".join(buf), out)
 
     def _flush(self, buf: str, out: list[str]) -> None:
-        """One-character steps in a row (jieba's __cut_DAG): a word, or the HMM's words (jieba.finalseg.cut)."""
+        """One-character steps in a row (jieba's __cut_DAG): a word, or the HMM's words (jieba.finalseg.cut).
+
+        The words depend on the run alone, and runs recur (的, 和, 等 between words): the words of
+        the words of up to `_RUNS` distinct runs are kept (all dropped when that many are held)."""
+        words = self.runs.get(buf)
+        if words is None:
+            words = self._run_words(buf)
+            if len(self.runs) >= _RUNS:
+                self.runs.clear()
+            self.runs[buf] = words
+        out += words
+
+    def _run_words(self, buf: str) -> tuple[str, ...]:
         if len(buf) == 1:
-            out.append(buf)
-        elif self.dag.has_word(buf):  # gwr's and jieba's dictionaries have no zero frequencies
-            out.extend(buf)
-        else:
-            for part in _HAN_RUN.split(buf):
-                if not part:
-                    continue
-                if _HAN_RUN.match(part):
-                    out += self.viterbi.cut(part) if self.viterbi.may_tie(part) else self.hmm.cut(part)
-                else:
-                    out.extend(x for x in _HMM_SKIP.split(part) if x)
+            return (buf,)
+        if self.dag.has_word(buf):  # gwr's and jieba's dictionaries have no zero frequencies
+            return tuple(buf)
+        words: list[str] = []
+        for part in _HAN_RUN.split(buf):
+            if not part:
+                continue
+            if _HAN_RUN.match(part):
+                words += self.viterbi.cut(part) if self.viterbi.may_tie(part) else self.hmm.cut(part)
+            else:
+                words.extend(x for x in _HMM_SKIP.split(part) if x)
+        return tuple(words)
 
 
 class _Viterbi:

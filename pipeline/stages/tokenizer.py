@@ -20,6 +20,7 @@ import bisect
 import re
 from itertools import accumulate
 
+import regex
 from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.lang.zh import ChineseTokenizer, Segmenter
 from spacy.tokens import Doc
@@ -89,10 +90,10 @@ class DocTokens:
         i, j = bisect.bisect_left(self.starts, lo), bisect.bisect_left(self.starts, hi)
         return list(zip(self.starts[i:j], self.ends[i:j]))
 
-    def tokens(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
-        """(start, end, word) of the non-space tokens that start in [lo, hi)."""
+    def tokens(self, lo: int, hi: int, shift: int = 0) -> list[tuple[int, int, str]]:
+        """(start, end, word) of the non-space tokens that start in [lo, hi), offsets moved by `shift`."""
         text = self.text
-        return [(a, b, text[a:b]) for a, b in self.between(lo, hi)]
+        return [(a + shift, b + shift, text[a:b]) for a, b in self.between(lo, hi)]
 
 
 class SegmentOnDemand:
@@ -108,28 +109,22 @@ class SegmentOnDemand:
 
     def __init__(self, segmenter, text: str):
         self.cut, self.text = segmenter.cut, text
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for m in _JIEBA_BLOCK.finditer(text):
-            self.starts.append(m.start())
-            self.ends.append(m.end())
 
-    def tokens(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
-        """(start, end, word) of the non-space tokens that start in [lo, hi)."""
+    def tokens(self, lo: int, hi: int, shift: int = 0) -> list[tuple[int, int, str]]:
+        """(start, end, word) of the non-space tokens that start in [lo, hi), offsets moved by `shift`."""
         if lo >= hi:
             return []
-        starts, ends = self.starts, self.ends
-        k = bisect.bisect_right(ends, lo)  # the first block ending after lo: lo inside it, or before it
-        if k < len(starts) and starts[k] < lo:
-            lo_cut = starts[k]
-        else:
-            lo_cut = lo
-        k = bisect.bisect_right(starts, hi - 1) - 1  # the last block starting before hi
-        hi_cut = max(hi, ends[k]) if k >= 0 else hi
-        words = self.cut(self.text[lo_cut:hi_cut])
-        pos = list(accumulate(map(len, words), initial=lo_cut))  # pos[k]: where words[k] starts
-        i = bisect.bisect_left(pos, lo, 0, len(words))
-        j = bisect.bisect_left(pos, hi, i, len(words))
+        text = self.text
+        lo_cut = lo  # widened to the start of a block that runs across lo
+        if lo > 0 and text[lo] in _BLOCK_CHARS and text[lo - 1] in _BLOCK_CHARS:
+            lo_cut = _BLOCK_BACK.match(text, 0, lo).start()
+        hi_cut = hi  # ... and to the end of one that runs across hi
+        if hi < len(text) and text[hi] in _BLOCK_CHARS and text[hi - 1] in _BLOCK_CHARS:
+            hi_cut = _JIEBA_BLOCK.match(text, hi).end()
+        words = self.cut(text[lo_cut:hi_cut])
+        pos = list(accumulate(map(len, words), initial=lo_cut + shift))  # pos[k]: where words[k] starts
+        i = bisect.bisect_left(pos, lo + shift, 0, len(words))
+        j = bisect.bisect_left(pos, hi + shift, i, len(words))
         return [(a, b, w) for a, b, w in zip(pos[i:j], pos[i + 1:j + 1], words[i:j]) if not w.isspace()]
 
     def between(self, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -137,8 +132,11 @@ class SegmentOnDemand:
         return [(a, b) for a, b, _ in self.tokens(lo, hi)]
 
 
-#: jieba's blocks (jieba.re_han_default).
+#: jieba's blocks (jieba.re_han_default), matched forwards and backwards (regex's reverse mode).
 _JIEBA_BLOCK = re.compile("[\u4E00-\u9FD5a-zA-Z0-9+#&._%\\-]+")
+_BLOCK_BACK = regex.compile("(?r)[\u4E00-\u9FD5a-zA-Z0-9+#&._%\\-]+")
+_BLOCK_CHARS = frozenset(map(chr, range(0x4E00, 0x9FD6))) | frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+#&._%-")
 
 
 def token_offsets(doc: Doc, text: str) -> DocTokens | SegmentOnDemand:
