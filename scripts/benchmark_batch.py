@@ -1,24 +1,31 @@
 #!/usr/bin/env python3
 """Batch throughput and memory: synthetic corpora made by repeating the real reports.
 
-    python scripts/benchmark_batch.py [--sizes 30 100 300] [--workers 1 2] [--engine datasets|ray]
-                                      [--exclude NAME ...]
+    python scripts/benchmark_batch.py [--sizes 30 100 300] [--workers 1 2] [--repeat 3]
+                                      [--engine datasets|ray] [--exclude NAME ...]
 
-For each corpus size and worker count it runs `gwr extract DIR -o OUT --workers N`
-in a fresh process and prints documents/s and characters/s, next to the rate
-of plain `jieba.lcut` over the same texts measured just before and just after
-that run (their mean is the reference, so a change in the machine's load
-falls on both), and the memory of the whole process tree of the run (the
+For each corpus size it runs `gwr extract DIR -o OUT --workers N` in a fresh
+process for each worker count, `--repeat` times, the worker counts taking
+turns (1, 2, 1, 2, …) so that a change in the machine's speed falls on all of
+them. Each run is set against the rate of plain `jieba.lcut` over the same
+texts measured just before and just after it (their mean is the reference).
+Per size and worker count it prints the medians over the repeats, with the
+min–max: seconds of the whole command (imports, building the pipeline,
+listing the inputs, the tables), the characters per second of the whole
+command and of gwr's extraction loop alone (the rate its summary line
+prints), the speed-up over one worker of each (the ratio of the medians, each
+run against its reference), and the memory of the whole process tree (the
 command and every worker it starts), sampled every 0.2 s: the peak of the
 tree's proportional set size (PSS: shared pages counted once, in shares), the
-peak of the summed resident sizes (RSS: shared pages counted in every
-process), and the largest single process.
+peak of the summed resident sizes (RSS), and the largest single process.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import statistics
 import shutil
 import subprocess
 import sys
@@ -90,11 +97,12 @@ class TreeMemory(threading.Thread):
         self.join()
 
 
-def run(folder: Path, workers: int, engine: str) -> tuple[float, TreeMemory]:
+def run(folder: Path, workers: int, engine: str) -> tuple[float, float, TreeMemory]:
+    """(seconds of the whole command, seconds of its extraction loop, memory) of one run."""
     out = Path(tempfile.mkdtemp(prefix="gwr-bench-out-"))
     code = ("import sys, time; from gwr.cli import main; t0 = time.perf_counter(); "
             f"rc = main(['extract', {str(folder)!r}, '-o', {str(out)!r}, '--workers', '{workers}', "
-            f"'--engine', {engine!r}, '-q']); print('SECONDS', time.perf_counter() - t0); sys.exit(rc)")
+            f"'--engine', {engine!r}]); print('SECONDS', time.perf_counter() - t0); sys.exit(rc)")
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             cwd=ROOT)
     memory = TreeMemory(proc.pid)
@@ -105,39 +113,60 @@ def run(folder: Path, workers: int, engine: str) -> tuple[float, TreeMemory]:
     if proc.returncode != 0:
         raise SystemExit(f"gwr extract failed:\n{stdout}\n{stderr}")
     seconds = next(float(line.split()[1]) for line in stdout.splitlines() if line.startswith("SECONDS"))
-    return seconds, memory
+    found = re.search(r"([0-9.]+) docs/s", stdout)  # the summary: documents over the loop's seconds
+    if found is None:
+        raise SystemExit(f"no rate in gwr's summary:\n{stdout}")
+    docs = int(re.search(r"= ([0-9]+) written", stdout).group(1))
+    return seconds, docs / float(found.group(1)), memory
+
+
+def spread(values: list[float], fmt: str) -> str:
+    return f"{statistics.median(values):{fmt}} [{min(values):{fmt}}–{max(values):{fmt}}]"
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[30, 100, 300])
-    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    ap.add_argument("--engine", default="datasets", choices=("datasets", "ray"))
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[30, 100, 300], help="corpus sizes (reports)")
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts (1 first: the base)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each size and worker count")
+    ap.add_argument("--engine", default="datasets", choices=("datasets", "ray"), help="gwr's --engine")
     ap.add_argument("--exclude", nargs="*", default=[], help="leave out reports whose name contains one of these")
     args = ap.parse_args(argv)
-    print(f"load average {os.getloadavg()[0]:.1f} (2 cores: above 0 the machine was shared)")
-    print(f"{'docs':>6}{'workers':>8}{'seconds':>9}{'docs/s':>8}{'chars/s':>10}{'jieba c/s':>11}"
-          f"{'x jieba':>8}{'x 1 worker':>11}{'tree PSS':>10}{'sum RSS':>9}{'largest':>9}{'procs':>6}")
+    if args.workers[0] != 1:
+        ap.error("--workers: the first count must be 1 (the base of the speed-up)")
+    print(f"load average {os.getloadavg()[0]:.1f} (2 cores: above 0 the machine was shared); medians over "
+          f"{args.repeat} runs [min–max]")
+    print(f"{'docs':>5} {'workers':>7}  {'seconds (command)':<20} {'chars/s command':<26} {'chars/s loop':<26} "
+          f"{'x 1 worker':>10} {'(loop)':>6} {'tree PSS':>9} {'sum RSS':>8} {'largest':>8} {'procs':>5}")
     for size in args.sizes:
         folder = Path(tempfile.mkdtemp(prefix="gwr-bench-in-"))
         try:
             chars = make_corpus(folder, size, args.exclude)
             sample = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))[:24]]
-            single = None
+            runs: dict[int, list[tuple[float, float, float, TreeMemory]]] = {w: [] for w in args.workers}
+            for _ in range(args.repeat):
+                for workers in args.workers:
+                    before = jieba_rate(sample)
+                    seconds, loop, mem = run(folder, workers, args.engine)
+                    runs[workers].append((seconds, loop, (before + jieba_rate(sample)) / 2, mem))
+            base = base_loop = None
             for workers in args.workers:
-                before = jieba_rate(sample)
-                seconds, mem = run(folder, workers, args.engine)
-                reference = (before + jieba_rate(sample)) / 2
-                rate = chars / seconds
-                single = rate / reference if workers == 1 else single
-                speedup = f"{rate / reference / single:.2f}" if single and workers > 1 else "-"
-                print(f"{size:>6}{workers:>8}{seconds:>9.1f}{size / seconds:>8.2f}{rate:>10,.0f}{reference:>11,.0f}"
-                      f"{rate / reference:>8.2f}{speedup:>11}{mem.pss:>9.0f}M{mem.rss:>8.0f}M{mem.largest:>8.0f}M"
-                      f"{mem.processes:>6}", flush=True)
+                rs = runs[workers]
+                against = statistics.median(chars / s / ref for s, _, ref, _ in rs)  # x jieba, whole command
+                against_loop = statistics.median(chars / lp / ref for _, lp, ref, _ in rs)
+                if workers == 1:
+                    base, base_loop = against, against_loop
+                speedup = f"{against / base:.2f}" if workers > 1 else "-"
+                speedup_loop = f"{against_loop / base_loop:.2f}" if workers > 1 else "-"
+                print(f"{size:>5} {workers:>7}  {spread([s for s, _, _, _ in rs], '.1f'):<20} "
+                      f"{spread([chars / s for s, _, _, _ in rs], ',.0f'):<26} "
+                      f"{spread([chars / lp for _, lp, _, _ in rs], ',.0f'):<26} {speedup:>10} {speedup_loop:>6} "
+                      f"{max(m.pss for *_, m in rs):>8.0f}M {max(m.rss for *_, m in rs):>7.0f}M "
+                      f"{max(m.largest for *_, m in rs):>7.0f}M {max(m.processes for *_, m in rs):>5}", flush=True)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-    print("x 1 worker: the rate against the jieba reference, over the same with one worker (the reference "
-          "measured beside each run takes the machine's load out)")
+    print("x 1 worker: the median rate against the jieba reference measured beside each run, over the same "
+          "with one worker (whole command; loop: gwr's extraction loop alone); memory: the peak over the runs")
     return 0
 
 
