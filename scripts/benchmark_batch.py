@@ -8,7 +8,11 @@ For each corpus size it runs `gwr extract DIR -o OUT --workers N` in a fresh
 process for each worker count, `--repeat` times, the worker counts taking
 turns (1, 2, 1, 2, …) so that a change in the machine's speed falls on all of
 them. Each run is set against the rate of plain `jieba.lcut` over the same
-texts measured just before and just after it (their mean is the reference).
+texts measured just before and just after it (their mean is the reference);
+after each run with N > 1 workers, `extract()` over the sample in N forked
+processes at once against one process says what N processes give on this
+machine at that moment, with no batch machinery (`machine`; on a shared
+2-core machine it moves between 1.3 and 2).
 Per size and worker count it prints the medians over the repeats, with the
 min–max: seconds of the whole command (imports, building the pipeline,
 listing the inputs, the tables), the characters per second of the whole
@@ -57,6 +61,29 @@ def jieba_rate(texts: list[str]) -> float:
     for t in texts:
         jieba.lcut(t)
     return sum(map(len, texts)) / (time.perf_counter() - t0)
+
+
+def _extract_all(texts: list[str]) -> float:
+    from gwr import extract
+
+    t0 = time.perf_counter()
+    for t in texts:
+        extract(t)
+    return time.perf_counter() - t0
+
+
+def ceiling(texts: list[str], workers: int) -> float:
+    """What `workers` processes give on this machine now, for gwr's work with nothing else in the way:
+    `extract()` over the texts in one process, then in `workers` forked processes at once (each all the
+    texts); the throughput of the second over the first."""
+    import multiprocessing
+
+    _extract_all(texts[:1])  # the pipeline built before the fork, as a batch does
+    alone = _extract_all(texts)
+    t0 = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pool.map(_extract_all, [texts] * workers)
+    return workers * alone / (time.perf_counter() - t0)
 
 
 class TreeMemory(threading.Thread):
@@ -137,18 +164,21 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average {os.getloadavg()[0]:.1f} (2 cores: above 0 the machine was shared); medians over "
           f"{args.repeat} runs [min–max]")
     print(f"{'docs':>5} {'workers':>7}  {'seconds (command)':<20} {'chars/s command':<26} {'chars/s loop':<26} "
-          f"{'x 1 worker':>10} {'(loop)':>6} {'tree PSS':>9} {'sum RSS':>8} {'largest':>8} {'procs':>5}")
+          f"{'x 1 worker':>10} {'(loop)':>6} {'tree PSS':>9} {'sum RSS':>8} {'largest':>8} {'procs':>5}  machine")
     for size in args.sizes:
         folder = Path(tempfile.mkdtemp(prefix="gwr-bench-in-"))
         try:
             chars = make_corpus(folder, size, args.exclude)
             sample = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))[:24]]
             runs: dict[int, list[tuple[float, float, float, TreeMemory]]] = {w: [] for w in args.workers}
+            ceilings: dict[int, list[float]] = {w: [] for w in args.workers[1:]}
             for _ in range(args.repeat):
                 for workers in args.workers:
                     before = jieba_rate(sample)
                     seconds, loop, mem = run(folder, workers, args.engine)
                     runs[workers].append((seconds, loop, (before + jieba_rate(sample)) / 2, mem))
+                    if workers > 1:
+                        ceilings[workers].append(ceiling(sample, workers))
             base = base_loop = None
             for workers in args.workers:
                 rs = runs[workers]
@@ -158,15 +188,18 @@ def main(argv: list[str] | None = None) -> int:
                     base, base_loop = against, against_loop
                 speedup = f"{against / base:.2f}" if workers > 1 else "-"
                 speedup_loop = f"{against_loop / base_loop:.2f}" if workers > 1 else "-"
+                machine = spread(ceilings[workers], ".2f") if workers > 1 else "-"
                 print(f"{size:>5} {workers:>7}  {spread([s for s, _, _, _ in rs], '.1f'):<20} "
                       f"{spread([chars / s for s, _, _, _ in rs], ',.0f'):<26} "
                       f"{spread([chars / lp for _, lp, _, _ in rs], ',.0f'):<26} {speedup:>10} {speedup_loop:>6} "
                       f"{max(m.pss for *_, m in rs):>8.0f}M {max(m.rss for *_, m in rs):>7.0f}M "
-                      f"{max(m.largest for *_, m in rs):>7.0f}M {max(m.processes for *_, m in rs):>5}", flush=True)
+                      f"{max(m.largest for *_, m in rs):>7.0f}M {max(m.processes for *_, m in rs):>5}  {machine}", flush=True)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     print("x 1 worker: the median rate against the jieba reference measured beside each run, over the same "
-          "with one worker (whole command; loop: gwr's extraction loop alone); memory: the peak over the runs")
+          "with one worker (whole command; loop: gwr's extraction loop alone); memory: the peak over the runs;\n"
+          "machine: extract() over the sample in N forked processes at once against one, measured after each "
+          "N-worker run (what N processes give on this machine then, with no batch machinery)")
     return 0
 
 

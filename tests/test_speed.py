@@ -163,3 +163,58 @@ def test_extract_gives_the_same_document_segmenting_only_what_the_stages_need(re
                                   province=meta.province, report_id=meta.id, source=str(path)).to_json()
 
     assert run("needed") == run("all")
+
+
+# -- shortcuts inside extract() that must not change a thing --------------------------------------
+@needs_rjieba
+def test_runs_of_one_character_steps_are_remembered_without_changing_a_word(both, monkeypatch):
+    """The words of a run of one-character steps are kept by run; a full store is emptied. A cold store,
+    a warm one and one emptied every few runs give plain jieba's words on every report."""
+    plain, _ = both
+    compiled = seg.RJiebaSegmenter()
+    monkeypatch.setattr(seg, "_RUNS", 7)
+    for report_id in REPORTS:
+        text = (CORPUS / f"{report_id}.txt").read_text(encoding="utf-8")
+        assert compiled.cut(text) == plain.cut(text) == compiled.cut(text), report_id
+        assert len(compiled.runs) <= 7
+
+
+def test_every_number_of_a_quantity_starts_with_a_character_the_prefilter_knows():
+    """find_quantities skips a clause with no character a number starts with (`number_start`): every
+    number `quantity_re` finds in the reports, and every numeral of the schema's table, starts with one."""
+    from gwr.schemas import tables
+    from gwr.stages.lexicon import lexicon
+
+    lex = lexicon()
+    numbers = [m.group("num") for p in CORPUS.glob("*.txt")
+               for m in lex.quantity_re.finditer(p.read_text(encoding="utf-8"))]
+    assert len(numbers) > 5000
+    assert [n for n in numbers if not lex.number_start.match(n)] == []
+    heads = [c for c, (v, kind) in tables().numerals.items() if kind == "digit" or (kind == "small" and v == 10)]
+    assert [c for c in heads if not lex.number_start.match(c)] == []
+    assert lex.number_start.search("推进重点项目建设，提升城市品质") is None  # a clause with no numeral
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_extract_pauses_garbage_collection_and_restores_it_as_it_was(enabled):
+    import gc
+
+    from gwr import extract
+    from gwr.stages.extraction import collection_paused
+
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        with collection_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled() is enabled
+        with pytest.raises(RuntimeError, match="inside"):
+            with collection_paused():
+                raise RuntimeError("inside")
+        assert gc.isenabled() is enabled
+        with pytest.raises(TypeError, match="takes the report as str, not bytes"):
+            extract(b"\xe6\x8a\xa5\xe5\x91\x8a")
+        assert extract("2025年政府工作报告\n一、主要目标\n地区生产总值增长6%左右。\n").commitments[0].action == "增长"
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
