@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 
 import regex
 from spacy.language import Language
@@ -26,6 +27,7 @@ from .tokenizer import token_offsets
 
 _ITEM = regex.compile(rf"(?:{QUOTED_UNIT}|[^、])+")
 _OBJECT_TRIM = " 的，、“”\"'"
+_END = operator.itemgetter(1)
 
 
 def _pos_tags() -> dict[str, str]:
@@ -180,9 +182,7 @@ def find_action(tokens: list[tuple[int, int, str]], quotes: tuple[tuple[int, int
     if quotes:
         words = [(lo, hi, w) for lo, hi, w in words if not any(a <= lo < b for a, b in quotes)]
     # the words ending by `limit` (a prefix: words are in text order), and a comparator verb starting there
-    k = 0
-    while k < len(words) and words[k][1] <= limit:
-        k += 1
+    k = bisect.bisect_right(words, limit, key=_END)
     before = words[:k]
     if k < len(words) and words[k][0] == limit and words[k][2] in lex.comparator_verbs:
         before.append(words[k])
