@@ -116,6 +116,8 @@ def _share_comparators(text: str, found: list[QuantityMatch]) -> None:
 
 def classify(text: str, c: CommitmentMatch) -> None:
     """Set kind and role of each quantity of a clause (quantities in text order)."""
+    if not c.quantities:
+        return
     lex = lexicon()
     words = [(m.end(), m.group(0)) for m in lex.change_re.finditer(text, c.lo, c.hi)]
     ends = [e for e, _ in words]
