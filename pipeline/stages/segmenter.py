@@ -271,8 +271,8 @@ class RJiebaSegmenter:
     def _flush(self, buf: str, out: list[str]) -> None:
         """One-character steps in a row (jieba's __cut_DAG): a word, or the HMM's words (jieba.finalseg.cut).
 
-        The words depend on the run alone, and runs recur (的, 和, 等 between words): the words of
-        the words of up to `_RUNS` distinct runs are kept (all dropped when that many are held)."""
+        The words depend on the run alone, and runs recur (的, 和, 等 between words): the words of up
+        to `_RUNS` distinct runs are kept (all dropped when that many are held)."""
         words = self.runs.get(buf)
         if words is None:
             words = self._run_words(buf)
