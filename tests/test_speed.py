@@ -144,6 +144,22 @@ def test_tokens_segmented_on_demand_are_the_whole_texts(report_id):
         assert lazy.between(lo, hi) == whole.between(lo, hi), (lo, hi)
 
 
+@pytest.mark.parametrize("report_id", ["zhengzhou-2025", "county-hailar-2012", "city-xiamen-2024"])
+def test_plain_jieba_segmented_on_demand_gives_the_whole_texts_tokens_too(report_id):
+    """The fallback segmenter on stretches widened to their end blocks: the whole text's tokens."""
+    import random
+
+    from gwr.stages.extraction import build_nlp
+    from gwr.stages.tokenizer import DocTokens, SegmentOnDemand
+
+    nlp = build_nlp("jieba")
+    text = (CORPUS / f"{report_id}.txt").read_text(encoding="utf-8")
+    whole, lazy = DocTokens(nlp.make_doc(text)), SegmentOnDemand(nlp.tokenizer.jieba_seg, text)
+    rnd = random.Random(report_id)
+    for lo, hi in [(0, len(text))] + [sorted(rnd.sample(range(len(text) + 1), 2)) for _ in range(40)]:
+        assert lazy.tokens(lo, hi, 7) == [(a + 7, b + 7, text[a:b]) for a, b in whole.between(lo, hi)], (lo, hi)
+
+
 GOLDS = sorted(p.stem for p in (ROOT / "gold").glob("*.json"))
 
 
