@@ -24,6 +24,7 @@ import importlib.metadata
 import json
 import os
 import shutil
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -152,8 +153,9 @@ def _extract_table(batch: dict[str, list], outdir: str, max_bytes: int, counter=
 
 
 def _note(journal: str, record: dict) -> None:
-    """One line of this worker's journal, written through at once (the worker may be killed next)."""
-    with open(os.path.join(journal, f"{os.getpid()}.jsonl"), "a", encoding="utf-8") as fh:
+    """One line of this worker's journal, written through at once (the worker may be killed next); one
+    file per worker, named by host and process (Ray's workers on several machines share the folder)."""
+    with open(os.path.join(journal, f"{socket.gethostname()}-{os.getpid()}.jsonl"), "a", encoding="utf-8") as fh:
         fh.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
@@ -390,7 +392,7 @@ def _results(engine: str, corpus: datasets.Dataset, outdir: Path, workers: int, 
     if engine == "ray":
         from .ray_engine import ray_results
 
-        yield from ray_results(corpus, outdir, workers, batch_size, max_bytes, progress, address)
+        yield from ray_results(corpus, outdir, workers, batch_size, max_bytes, progress, address, cache)
         return
     worker_ready()  # load once here: forked workers share it
     ids = list(corpus["id"])
@@ -408,26 +410,42 @@ def _results(engine: str, corpus: datasets.Dataset, outdir: Path, workers: int, 
         except RuntimeError as exc:
             if journal is None or "abruptly died" not in str(exc):
                 raise
-            done, lost = _read_journal(journal)
-            if not done and not lost:
-                raise GwrError(f"batch: a worker process died with no document in progress ({exc})") from None
-            recovered += [_recovered(outcome, outdir) for outcome in done.values()]
-            position = {doc_id: i for i, doc_id in enumerate(ids)}
-            recovered += [_alone(corpus[position[doc_id]], outdir, max_bytes, cache, again=True) for doc_id in lost]
-            settled = set(done) | set(lost)
-            pending = [i for i in pending if ids[i] not in settled]
+            settled, pending = settle_round(journal, corpus, pending, outdir, max_bytes, cache, exc)
+            recovered += settled
             round_ += 1
             continue
         files += [f["filename"] for f in mapped.cache_files]
         del mapped  # the results are read from the map's files, a batch at a time, not memory-mapped
         break
+    yield from merged_results(files, recovered, ids, cache)
+
+
+def settle_round(journal: Path, corpus: datasets.Dataset, pending: list[int], outdir: Path, max_bytes: int,
+                 cache: Path, exc: BaseException) -> tuple[list[dict], list[int]]:
+    """After a worker died in a round (killed by the system): the results (RESULTS rows) of the documents
+    its journal shows finished, read back from their documents, and of those in progress, each extracted
+    again alone in a process of its own (a failure naming it when that one dies too); and the corpus
+    indices still to do. Both engines keep journals in `journal`."""
+    done, lost = _read_journal(journal)
+    if not done and not lost:
+        raise GwrError(f"batch: a worker process died with no document in progress ({exc})") from None
+    ids = list(corpus["id"])
+    position = {doc_id: i for i, doc_id in enumerate(ids)}
+    rows = [_recovered(outcome, outdir) for outcome in done.values()]
+    rows += [_alone(corpus[position[doc_id]], outdir, max_bytes, cache, again=True) for doc_id in lost]
+    settled = set(done) | set(lost)
+    return rows, [i for i in pending if ids[i] not in settled]
+
+
+def merged_results(files: list[str], recovered: list[dict], ids: list[str], cache: Path) -> Iterator[pa.Table]:
+    """The results of the rounds' files and of the documents settled one by one, in corpus order."""
     if recovered:
         position = {doc_id: i for i, doc_id in enumerate(ids)}
         recovered.sort(key=lambda r: position[r["id"]])
         path = cache / "recovered.arrow"
         with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_stream(sink, RESULTS) as writer:
             writer.write_table(pa.Table.from_pylist(recovered, schema=RESULTS))
-        files.append(str(path))
+        files = [*files, str(path)]
     yield from _in_corpus_order(files, ids)
 
 
