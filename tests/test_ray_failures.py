@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import threading
 
 import pyarrow.parquet as pq
 import pytest
@@ -56,7 +57,14 @@ def test_a_report_that_kills_its_ray_worker_is_a_failure_and_the_rest_are_writte
     for name in ("a", "b", "c", "d", "e"):
         (folder / f"{name}.txt").write_text(SMALL, encoding="utf-8")
     out = tmp_path / "out"
-    result = run_batch([folder], out, workers=2, progress=False, engine="ray")
+    # the bug this guards against is a hang: end the whole run with a message rather than hold CI
+    watchdog = threading.Timer(300, lambda: (print("\nthe Ray batch with a worker-killing report is still "
+                                                   "running after 300 s: it hangs", flush=True), os._exit(3)))
+    watchdog.start()
+    try:
+        result = run_batch([folder], out, workers=2, progress=False, engine="ray")
+    finally:
+        watchdog.cancel()
     assert (result.total, result.written, result.failed) == (5, 4, 1)
     assert [(f["id"], f["error_type"], f["error"]) for f in result.failures] == [
         ("b", "WorkerDiedError", f"{folder / 'b.txt'}: the process extracting it was killed (SIGKILL), in the batch "
