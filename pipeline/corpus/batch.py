@@ -395,13 +395,8 @@ def _results(engine: str, corpus: datasets.Dataset, outdir: Path, workers: int, 
         yield from ray_results(corpus, outdir, workers, batch_size, max_bytes, progress, address, cache)
         return
     worker_ready()  # load once here: forked workers share it
-    ids = list(corpus["id"])
-    pending, recovered, files, round_ = list(range(len(corpus))), [], [], 0
-    while pending:
-        if workers > 1 and len(pending) == 1:  # Dataset.map would run it in this process: a death ends all
-            recovered.append(_alone(corpus[pending[0]], outdir, max_bytes, cache, again=round_ > 0))
-            break
-        part = corpus.select(pending) if len(pending) < len(corpus) else corpus
+
+    def one_round(part: datasets.Dataset, round_: int) -> list[str]:
         order = _balanced(part, workers)
         journal = cache / f"journal-{round_}" if workers > 1 else None
         try:
@@ -410,22 +405,63 @@ def _results(engine: str, corpus: datasets.Dataset, outdir: Path, workers: int, 
         except RuntimeError as exc:
             if journal is None or "abruptly died" not in str(exc):
                 raise
-            settled, pending = settle_round(journal, corpus, pending, outdir, max_bytes, cache, exc)
+            raise RoundDied(journal, exc) from None
+        files = [f["filename"] for f in mapped.cache_files]
+        del mapped  # the results are read from the map's files, a batch at a time, not memory-mapped
+        return files
+
+    # with workers, Dataset.map would run a lone document in this process: a death there ends all
+    yield from in_rounds(corpus, outdir, max_bytes, cache, one_round, lone_apart=workers > 1)
+
+
+class RoundDied(Exception):
+    """A round of the batch stopped because a worker died (killed by the system); its journal says how far
+    each worker got."""
+
+    def __init__(self, journal: Path, cause: BaseException):
+        super().__init__(journal, cause)
+        self.journal, self.cause = journal, cause
+
+
+def in_rounds(corpus: datasets.Dataset, outdir: Path, max_bytes: int, cache: Path,
+              one_round: Callable[[datasets.Dataset, int], list[str]], lone_apart: bool = False
+              ) -> Iterator[pa.Table]:
+    """The results (RESULTS) of every report of `corpus`, in its order, from rounds of an engine.
+
+    `one_round(part, k)` extracts the reports of `part` and gives the files of their results, each in
+    corpus order, or raises `RoundDied`; then the reports its journal shows finished are read back,
+    each report in progress is extracted again alone in a process of its own (a failure naming it when
+    that one dies too), and a new round does the rest. With `lone_apart`, a last single report is
+    extracted alone rather than in a round."""
+    ids = list(corpus["id"])
+    pending, recovered, files, round_ = list(range(len(corpus))), [], [], 0
+    while pending:
+        if lone_apart and len(pending) == 1:
+            recovered.append(_alone(corpus[pending[0]], outdir, max_bytes, cache, again=round_ > 0))
+            break
+        part = corpus.select(pending) if len(pending) < len(corpus) else corpus
+        try:
+            files += one_round(part, round_)
+        except RoundDied as died:
+            settled, pending = _settle_round(died.journal, corpus, pending, outdir, max_bytes, cache, died.cause)
             recovered += settled
             round_ += 1
             continue
-        files += [f["filename"] for f in mapped.cache_files]
-        del mapped  # the results are read from the map's files, a batch at a time, not memory-mapped
         break
-    yield from merged_results(files, recovered, ids, cache)
+    if recovered:
+        position = {doc_id: i for i, doc_id in enumerate(ids)}
+        recovered.sort(key=lambda r: position[r["id"]])
+        path = cache / "recovered.arrow"
+        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_stream(sink, RESULTS) as writer:
+            writer.write_table(pa.Table.from_pylist(recovered, schema=RESULTS))
+        files.append(str(path))
+    yield from _in_corpus_order(files, ids)
 
 
-def settle_round(journal: Path, corpus: datasets.Dataset, pending: list[int], outdir: Path, max_bytes: int,
-                 cache: Path, exc: BaseException) -> tuple[list[dict], list[int]]:
-    """After a worker died in a round (killed by the system): the results (RESULTS rows) of the documents
-    its journal shows finished, read back from their documents, and of those in progress, each extracted
-    again alone in a process of its own (a failure naming it when that one dies too); and the corpus
-    indices still to do. Both engines keep journals in `journal`."""
+def _settle_round(journal: Path, corpus: datasets.Dataset, pending: list[int], outdir: Path, max_bytes: int,
+                  cache: Path, exc: BaseException) -> tuple[list[dict], list[int]]:
+    """The results of the reports a died round's journal names (finished: read back; in progress:
+    extracted again alone), and the corpus indices still to do."""
     done, lost = _read_journal(journal)
     if not done and not lost:
         raise GwrError(f"batch: a worker process died with no document in progress ({exc})") from None
@@ -435,18 +471,6 @@ def settle_round(journal: Path, corpus: datasets.Dataset, pending: list[int], ou
     rows += [_alone(corpus[position[doc_id]], outdir, max_bytes, cache, again=True) for doc_id in lost]
     settled = set(done) | set(lost)
     return rows, [i for i in pending if ids[i] not in settled]
-
-
-def merged_results(files: list[str], recovered: list[dict], ids: list[str], cache: Path) -> Iterator[pa.Table]:
-    """The results of the rounds' files and of the documents settled one by one, in corpus order."""
-    if recovered:
-        position = {doc_id: i for i, doc_id in enumerate(ids)}
-        recovered.sort(key=lambda r: position[r["id"]])
-        path = cache / "recovered.arrow"
-        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_stream(sink, RESULTS) as writer:
-            writer.write_table(pa.Table.from_pylist(recovered, schema=RESULTS))
-        files = [*files, str(path)]
-    yield from _in_corpus_order(files, ids)
 
 
 def _recovered(outcome: dict, outdir: Path) -> dict:

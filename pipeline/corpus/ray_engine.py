@@ -39,10 +39,9 @@ class _Extractor:
         worker_ready()
 
     def __call__(self, batch: pa.Table) -> pa.Table:
-        from .batch import RESULTS, _extract_batch
+        from .batch import _extract_table
 
-        out = _extract_batch(batch.to_pydict(), self.outdir, self.max_bytes, journal=self.journal)
-        return pa.Table.from_pydict(out, schema=RESULTS)
+        return _extract_table(batch.to_pydict(), self.outdir, self.max_bytes, journal=self.journal)
 
 
 def ray_results(corpus: datasets.Dataset, outdir: Path, workers: int, batch_size: int, max_bytes: int,
@@ -59,7 +58,7 @@ def ray_results(corpus: datasets.Dataset, outdir: Path, workers: int, batch_size
         import ray
     except ImportError:
         raise GwrError("the ray engine needs Ray: pip install 'gwr[ray]'") from None
-    from .batch import RESULTS, merged_results, settle_round
+    from .batch import RESULTS, RoundDied, in_rounds
 
     started = not ray.is_initialized()
     if started:
@@ -74,10 +73,8 @@ def ray_results(corpus: datasets.Dataset, outdir: Path, workers: int, batch_size
         ctx.execution_options.preserve_order = True  # the tables keep the corpus's order
         ctx.enable_progress_bars = progress
         cpus = int(ray.cluster_resources().get("CPU", 1))
-        ids = list(corpus["id"])
-        pending, recovered, files, round_ = list(range(len(corpus))), [], [], 0
-        while pending:
-            part = corpus.select(pending) if len(pending) < len(corpus) else corpus
+
+        def one_round(part: datasets.Dataset, round_: int) -> list[str]:
             journal = cache / f"journal-ray-{round_}"
             journal.mkdir(parents=True, exist_ok=True)
             path = cache / f"ray-{round_}.arrow"
@@ -87,13 +84,10 @@ def ray_results(corpus: datasets.Dataset, outdir: Path, workers: int, batch_size
                     for batch in _map(ray, part, outdir, batch_size, max_bytes, actors, journal):
                         writer.write_table(batch)
             except ray.exceptions.RayError as exc:  # a worker died, or its node
-                settled, pending = settle_round(journal, corpus, pending, outdir, max_bytes, cache, exc)
-                recovered += settled
-                round_ += 1
-                continue
-            files.append(str(path))
-            break
-        yield from merged_results(files, recovered, ids, cache)
+                raise RoundDied(journal, exc) from None
+            return [str(path)]
+
+        yield from in_rounds(corpus, outdir, max_bytes, cache, one_round)
     finally:
         if started:
             ray.shutdown()
