@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-from typing import Callable
 
 import regex
 from spacy.language import Language
@@ -96,7 +95,8 @@ def split_region(region: Region, year: int | None = None, heading_period=None) -
     sentence_strength = None  # …or for every clause of the sentence that a dropped time lead opens
     sentence_start = True  # a purpose clause leans on a clause of its sentence, unless it is the sentence
     spans = PeriodState(year, heading_period, text[:region.start])
-    non_commitment, purpose, closing_drops = lex.non_commitment.match, lex.purpose.match, _closing_drops(lex)
+    non_commitment, purpose, closing_drop = (lex.non_commitment.match, lex.purpose.match,
+                                             lex.non_commitment_closing.match)
     for m in CLAUSE.finditer(text, region.start, timeout=TIMEOUT):
         lo, end = m.span()
         lo, hi = trim(text, lo, end)
@@ -109,7 +109,7 @@ def split_region(region: Region, year: int | None = None, heading_period=None) -
         sentence_start = ends_sentence
         if not _HAN2.search(clause):
             continue
-        if non_commitment(clause) or (leaning and purpose(clause)) or closing_drops(closing):
+        if non_commitment(clause) or (leaning and purpose(clause)) or (closing and closing_drop(closing)):
             word = lex.strength_re.match(clause)  # 确保按照时限要求，完成…: 确保 governs what follows
             carried = lex.strength[word.group(0)] if word and not ends_sentence else None
             # a strength word in a time lead (力争到2030年，A，B，C) governs the whole sentence
@@ -124,24 +124,6 @@ def split_region(region: Region, year: int | None = None, heading_period=None) -
     return out
 
 
-def _closing_drops(lex) -> Callable[[str], bool]:
-    """Whether the mark that ends a clause drops it (`closing` rows of non_commitment.tsv: a lead-in
-    ending in ：), matched once per mark and lexicon."""
-    global _CLOSING
-    if _CLOSING[0] is not lex:
-        _CLOSING = (lex, {})
-    seen = _CLOSING[1]
-
-    def drops(closing: str) -> bool:
-        found = seen.get(closing)
-        if found is None:
-            found = seen[closing] = bool(closing) and bool(lex.non_commitment_closing.match(closing))
-        return found
-
-    return drops
-
-
-_CLOSING: tuple = (None, {})
 _DASHES = "—－─"
 _BULLET = regex.compile(rf"[{_DASHES}]{{1,2}}(?=\p{{Han}}|[“‘「（(])")
 

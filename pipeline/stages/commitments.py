@@ -51,7 +51,6 @@ class Tokens:
     stretch of them by bisection (a paragraph holds a dozen clauses and their enumeration items)."""
 
     def __init__(self, doc: Doc, text: str):
-        self.text = text
         self.offsets = token_offsets(doc, text)
         self.paragraphs: dict[int, tuple[list[int], list[tuple[int, int, str]], Paragraph]] = {}
 
