@@ -234,3 +234,31 @@ def test_extract_pauses_garbage_collection_and_restores_it_as_it_was(enabled):
         assert gc.isenabled() is enabled
     finally:
         gc.enable() if was else gc.disable()
+
+
+_UNIT_ALPHABET = ["“", "”", "‘", "’", "「", "」", "『", "』", "（", "）", "(", ")", "【", "】", "《", "》",
+                  "，", "、", "。", "：", "\n", "增", "长", "5", "%"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_UNIT_ALPHABET), max_size=40).map("".join))
+def test_clause_and_item_patterns_match_as_the_plain_alternation_does(text):
+    """units_until tries the quoted units at an opening mark only: the same matches as the textbook
+    (?:QUOTED_UNIT|[^stops])+, which tries them at every character (unclosed, nested, broken by a line)."""
+    import regex
+
+    from gwr.stages.clauses import _OPENING, CLAUSE, QUOTED_UNIT
+    from gwr.stages.commitments import _ITEM
+
+    assert {alt[0] for alt in QUOTED_UNIT.split("|")} == set(_OPENING.replace("(", "\\"))  # \( opens one
+    for pattern, stops in ((CLAUSE, "，,。；;！？!?：:"), (_ITEM, "、")):
+        plain = regex.compile(rf"(?:{QUOTED_UNIT}|[^{regex.escape(stops)}])+")
+        assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_a_clause_keeps_a_quoted_comma_and_an_unclosed_mark_is_a_plain_character():
+    from gwr.stages.clauses import CLAUSE
+
+    text = "打造“近者悦，远者来”的环境，（注：另计）办好实事，“未闭合的引号，下一句"
+    assert [m.group() for m in CLAUSE.finditer(text)] == [
+        "打造“近者悦，远者来”的环境", "（注：另计）办好实事", "“未闭合的引号", "下一句"]

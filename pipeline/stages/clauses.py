@@ -23,7 +23,17 @@ from .stage import Stage
 #: Quoted or bracketed stretches are single units; a lone opening mark is a plain character.
 QUOTED_UNIT = (r"“[^”\n]{0,300}”|‘[^’\n]{0,300}’|「[^」\n]{0,300}」|『[^』\n]{0,300}』|（[^）\n]{0,300}）"
                r"|\([^)\n]{0,300}\)|【[^】\n]{0,300}】|《[^》\n]{0,300}》")
-CLAUSE = regex.compile(rf"(?:{QUOTED_UNIT}|[^，,。；;！？!?：:])+")
+_OPENING = "“‘「『（(【《"  # the marks that open a QUOTED_UNIT
+
+
+def units_until(stops: str) -> regex.Pattern:
+    """Runs of quoted units and other characters than `stops`: (?:QUOTED_UNIT|[^stops])+, written so that
+    only an opening mark tries the quoted units (a plain character is taken in runs, not one at a time)."""
+    plain, opening = regex.escape(stops + _OPENING), regex.escape(_OPENING)
+    return regex.compile(rf"(?:[^{plain}]+|{QUOTED_UNIT}|[{opening}])+")
+
+
+CLAUSE = units_until("，,。；;！？!?：:")
 QUOTED = regex.compile(QUOTED_UNIT)
 _HAN2 = regex.compile(r"\p{Han}[^\p{Han}]*\p{Han}")
 _TRIM = WHITE_SPACE

@@ -18,14 +18,14 @@ import regex
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .clauses import QUOTED_UNIT, quoted_ranges
+from .clauses import quoted_ranges, units_until
 from .lexicon import lexicon
 from .model import Analysis, CommitmentMatch, Paragraph
 from .segmenter import verb_tags
 from .stage import Stage
 from .tokenizer import token_offsets
 
-_ITEM = regex.compile(rf"(?:{QUOTED_UNIT}|[^、])+")
+_ITEM = units_until("、")
 _OBJECT_TRIM = " 的，、“”\"'"
 _END = operator.itemgetter(1)
 
