@@ -262,3 +262,24 @@ def test_a_clause_keeps_a_quoted_comma_and_an_unclosed_mark_is_a_plain_character
     text = "打造“近者悦，远者来”的环境，（注：另计）办好实事，“未闭合的引号，下一句"
     assert [m.group() for m in CLAUSE.finditer(text)] == [
         "打造“近者悦，远者来”的环境", "（注：另计）办好实事", "“未闭合的引号", "下一句"]
+
+
+def test_non_commitment_rows_split_in_two_alternations_drop_the_clauses_their_one_alternation_drops():
+    """lexicon.AnyRow: the rows that start with a character class apart, so the rest is turned away by
+    the clause's first character; on every clause of the reports it agrees with the rows' one union."""
+    import regex
+
+    from gwr.stages.clauses import CLAUSE
+    from gwr.stages.lexicon import _data, lexicon
+
+    rows = [r for r in _data("non_commitment.tsv", 2) if r[0] not in ("closing", "purpose")]
+    union = regex.compile("|".join(f"(?:{r[1]})" for r in rows))
+    split = lexicon().non_commitment
+    assert [p.pattern.count("(?:^") for p in split.parts] == [
+        sum(not r[1].startswith("^[") for r in rows), sum(r[1].startswith("^[") for r in rows)]
+    clauses = [m.group().strip() for p in CORPUS.glob("*.txt") for m in CLAUSE.finditer(p.read_text(encoding="utf-8"))]
+    assert len(clauses) > 25000
+    dropped = [c for c in clauses if split.match(c)]
+    assert dropped == [c for c in clauses if union.match(c)]
+    assert len(dropped) > 500
+    assert split.match("经济发展进入新阶段") and split.match("依托港口优势") and not split.match("加快建设港口")

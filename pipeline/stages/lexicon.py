@@ -61,6 +61,36 @@ def _union(rows: list[Row], column: int) -> regex.Pattern:
         raise TableError(f"{rows[0].file}: the rows' patterns do not compile together: {exc}") from None
 
 
+_OPEN_START = regex.compile(r"\^?(?:\[|\.|\\p)")  # a pattern that can start with (nearly) any character
+
+
+class AnyRow:
+    """Whether some row's pattern matches at the start of a text (`.match`), as their alternation does.
+
+    The rows that start with a character class (^[^，；。]{2,30}进入…) are a second alternation: in one
+    with them, the regex engine tries every row at every clause; without them, it turns most clauses
+    away by their first character. Which row matched is not kept: callers ask whether one does.
+    """
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: tuple[regex.Pattern, ...]):
+        self.parts = parts
+
+    def match(self, text: str) -> regex.Match | None:
+        for part in self.parts:
+            m = part.match(text)
+            if m is not None:
+                return m
+        return None
+
+
+def _any_row(rows: list[Row], column: int) -> AnyRow:
+    open_start = [r for r in rows if _OPEN_START.match(r[column])]
+    groups = [g for g in ([r for r in rows if r not in open_start], open_start) if g]
+    return AnyRow(tuple(_union(g, column) for g in groups) or (_union([], column),))
+
+
 def _alternation(words) -> str:
     """A regex alternation of literal words, longest first (so 万亿 wins over 万)."""
     return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
@@ -78,7 +108,7 @@ class Lexicon:
     heading_styles: tuple[HeadingStyle, ...]
     section_roles: tuple[tuple[str, regex.Pattern], ...]
     noise: tuple[tuple[str, regex.Pattern, str], ...]
-    non_commitment: regex.Pattern
+    non_commitment: AnyRow
     non_commitment_closing: regex.Pattern
     time_phrase: regex.Pattern
     purpose: regex.Pattern
@@ -211,7 +241,7 @@ def lexicon() -> Lexicon:
         heading_styles=styles,
         section_roles=tuple((row[0], _compile(row, 1)) for row in _data("section_roles.tsv", 2)),
         noise=tuple((row[0], _compile(row, 1), row[2]) for row in _data("noise.tsv", 3)),
-        non_commitment=_union([r for r in non_commitment if r[0] not in ("closing", "purpose")], 1),
+        non_commitment=_any_row([r for r in non_commitment if r[0] not in ("closing", "purpose")], 1),
         time_phrase=_union([r for r in non_commitment if r[0] == "time"], 1),
         purpose=_union([r for r in non_commitment if r[0] == "purpose"], 1),
         non_commitment_closing=_union([r for r in non_commitment if r[0] == "closing"], 1),
