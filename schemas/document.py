@@ -26,7 +26,6 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -55,16 +54,16 @@ def _span_out(v: tuple[int, int]) -> tuple[int, int]:
     return v
 
 
-def _period_in(v: Any) -> Any:
-    if isinstance(v, (list, tuple)) and len(v) == 2 and all(isinstance(x, int) for x in v):
-        if v[1] < v[0]:
-            raise ValueError(f"period {list(v)} ends before it starts")
+def _period_out(v: tuple[int, int]) -> tuple[int, int]:
+    """Checked after parsing (two years in range), as a span is."""
+    if v[1] < v[0]:
+        raise ValueError(f"period {list(v)} ends before it starts")
     return v
 
 
 Span = Annotated[tuple[int, int], AfterValidator(_span_out)]
 Period = Annotated[tuple[Annotated[int, Field(ge=1949, le=2100)], Annotated[int, Field(ge=1949, le=2100)]],
-                   BeforeValidator(_period_in)]
+                   AfterValidator(_period_out)]
 Number = Annotated[float, Field(allow_inf_nan=False), PlainSerializer(_number_out, return_type=Any)]
 Level = Literal["national", "province", "city", "county"]
 Role = Literal["review", "targets", "tasks", "other"]

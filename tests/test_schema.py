@@ -66,6 +66,8 @@ V2_BROKEN = [
                                                   "commitment a period)"),
     (lambda d: d["commitments"][0].update(period=[2030, 2026]), "commitments[0].period: period [2030, 2026] ends "
                                                                 "before it starts"),
+    (lambda d: d["commitments"][0].update(period=["2030", "2026"]), "commitments[0].period: period [2030, 2026] "
+                                                                    "ends before it starts"),  # checked once parsed
     (lambda d: d["commitments"][0]["quantities"][0].pop("per_year"),
      "commitments[0].quantities[0].per_year: missing (version 2 requires it)"),
     (lambda d: d["commitments"][0]["quantities"][0].update(role="result"),

@@ -283,3 +283,28 @@ def test_non_commitment_rows_split_in_two_alternations_drop_the_clauses_their_on
     assert dropped == [c for c in clauses if union.match(c)]
     assert len(dropped) > 500
     assert split.match("经济发展进入新阶段") and split.match("依托港口优势") and not split.match("加快建设港口")
+
+
+def test_the_white_space_check_of_segmented_stretches_knows_str_isspaces_characters():
+    """SegmentOnDemand.tokens keeps every word of a stretch with no `_SPACE` character: exactly the
+    characters for which str.isspace is true, over all of Unicode."""
+    import sys
+
+    from gwr.stages.tokenizer import _SPACE
+
+    assert [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() != bool(_SPACE.match(c))] == []
+    from gwr.stages.segmenter import load_segmenter
+    from gwr.stages.tokenizer import SegmentOnDemand
+
+    import jieba
+
+    text = "推进\u3000城市更新\u00a0行动，建设 5G 基站"
+    words, pos = jieba.lcut(text), 0
+    expected = []
+    for w in words:
+        if not w.isspace():
+            expected.append((pos, pos + len(w), w))
+        pos += len(w)
+    assert [w for *_, w in expected] == ["推进", "城市更新", "行动", "，", "建设", "5G", "基站"]
+    assert SegmentOnDemand(load_segmenter(), text).tokens(0, len(text)) == expected
+    assert SegmentOnDemand(load_segmenter(), text).tokens(11, 13) == [(11, 13, "建设")]  # no space in it

@@ -125,13 +125,17 @@ class SegmentOnDemand:
         pos = list(accumulate(map(len, words), initial=lo_cut + shift))  # pos[k]: where words[k] starts
         i = bisect.bisect_left(pos, lo + shift, 0, len(words))
         j = bisect.bisect_left(pos, hi + shift, i, len(words))
-        return [(a, b, w) for a, b, w in zip(pos[i:j], pos[i + 1:j + 1], words[i:j]) if not w.isspace()]
+        found = zip(pos[i:j], pos[i + 1:j + 1], words[i:j])
+        if _SPACE.search(text, lo_cut, hi_cut) is None:  # most stretches: no white space, so no word of it
+            return list(found)
+        return [(a, b, w) for a, b, w in found if not w.isspace()]
 
     def between(self, lo: int, hi: int) -> list[tuple[int, int]]:
         """(start, end) of the non-space tokens that start in [lo, hi)."""
         return [(a, b) for a, b, _ in self.tokens(lo, hi)]
 
 
+_SPACE = re.compile(r"\s")  # str.isspace's characters (Py_UNICODE_ISSPACE, as re's \s for str)
 #: jieba's blocks (jieba.re_han_default), matched forwards and backwards (regex's reverse mode).
 _JIEBA_BLOCK = re.compile("[\u4E00-\u9FD5a-zA-Z0-9+#&._%\\-]+")
 _BLOCK_BACK = regex.compile("(?r)[\u4E00-\u9FD5a-zA-Z0-9+#&._%\\-]+")
