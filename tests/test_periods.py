@@ -102,6 +102,14 @@ OUTCOMES = [
     # comparisons with other places and ranks are not outcomes
     ("地区生产总值增长5.8%、高于全国0.6个百分点。", 2024,
      [("地区生产总值增长5.8%", "gdp_growth", (2023, 2023), 5.8, "eq", False, False)]),
+    # a clause with no number names the subject that the bare predicate after it inherits; of two, the later
+    ("全市经济稳中向好，规模以上工业增加值，同比增长6.1%。", 2024,
+     [("同比增长6.1%", "industrial_va_growth", (2023, 2023), 6.1, "eq", False, False)]),
+    ("地区生产总值稳步提升，规模以上工业增加值较快增长，同比增长6.1%。", 2024,
+     [("同比增长6.1%", "industrial_va_growth", (2023, 2023), 6.1, "eq", False, False)]),
+    # ... but not across a sentence end, nor past a clause with its own Chinese subject
+    ("规模以上工业增加值稳步提升。同比增长6.1%。", 2024, []),
+    ("规模以上工业增加值稳步提升，各项工作扎实推进6项，同比增长6.1%。", 2024, []),
     # a stock of an id that counts new firms is no outcome; the new firms are
     ("高新技术企业增至3.5万家，新增高新技术企业3200家。", 2024,
      [("新增高新技术企业3200家", "high_tech_firms", (2023, 2023), 3200, "eq", False, False)]),

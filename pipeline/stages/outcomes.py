@@ -112,12 +112,42 @@ def _review_paragraphs(a: Analysis) -> list[tuple[Paragraph, int, Heading | None
     return out
 
 
+class _Subject:
+    """The last stretch of the sentence so far that named an indicator, which a bare predicate (增长5.2%)
+    inherits. A clause with no number is only a candidate: whether it names an indicator is asked when a
+    bare predicate needs it (most sentences never do)."""
+
+    __slots__ = ("text", "value", "pending")
+
+    def __init__(self, text: str):
+        self.text, self.value, self.pending = text, "", []
+
+    def clear(self) -> None:
+        self.value, self.pending = "", []
+
+    def set(self, value: str) -> None:
+        self.value, self.pending = value, []
+
+    def candidate(self, lo: int, hi: int) -> None:
+        self.pending.append((lo, hi))
+
+    def get(self) -> str:
+        if self.pending:
+            named = lexicon().indicator_any
+            for lo, hi in reversed(self.pending):  # the latest that names one wins
+                if named.search(self.text[lo:hi]):
+                    self.value = self.text[lo:hi]
+                    break
+            self.pending = []
+        return self.value
+
+
 def find_outcomes(a: Analysis, p: Paragraph, start: int, h: Heading | None, context: _Context
                   ) -> list[OutcomeMatch]:
     text = p.text
     context.new_paragraph()
     found: list[OutcomeMatch] = []
-    subject = ""  # the last subject in this sentence that named an indicator
+    subject = _Subject(text)
     for m in CLAUSE.finditer(text, start, timeout=TIMEOUT):
         lo, hi = trim(text, m.start(), m.end())
         closing = text[m.end():m.end() + 1]
@@ -131,23 +161,28 @@ def find_outcomes(a: Analysis, p: Paragraph, start: int, h: Heading | None, cont
                 # 分别增长4.3%、5.5%: the numbers of one subject's parts, one outcome
                 items = [c] if "分别" in c.text else split_enumeration(c)
                 for item in items:
-                    subject = _item_outcomes(a, item, span, subject, found)
-            elif lexicon().indicator_any.search(text[lo:hi]):
-                subject = text[lo:hi]
+                    _item_outcomes(a, item, span, subject, found)
+            else:
+                subject.candidate(lo, hi)
         if not closing or closing in _SENTENCE_END:
-            subject = ""
+            subject.clear()
     return found
 
 
-def _item_outcomes(a: Analysis, item: CommitmentMatch, span, subject: str, found: list[OutcomeMatch]) -> str:
-    """Outcomes of one item; returns the subject the next item may inherit."""
+def _item_outcomes(a: Analysis, item: CommitmentMatch, span, subject: _Subject, found: list[OutcomeMatch]) -> None:
+    """Outcomes of one item; it sets the subject the next item may inherit."""
     text = item.para.text
     first = min(q.lo for q in item.quantities) if item.quantities else item.hi
     own = text[item.lo:first]
     if lexicon().indicator_any.search(own):
-        subject = own
+        subject.set(own)
+        current = own
     elif not bare_predicate(own):
-        return subject if not _HAN.search(own) else ""
+        if _HAN.search(own):
+            subject.clear()
+        return
+    else:
+        current = subject.get()
     year = a.year
     chosen = []
     for q in item.quantities:
@@ -155,12 +190,12 @@ def _item_outcomes(a: Analysis, item: CommitmentMatch, span, subject: str, found
         if words().comparison.search(before[-12:]):
             continue
         base = resolve_unit(q.unit)[0].base_unit
-        where = subject if subject is not own else text[item.lo:q.lo]
+        where = current if current is not own else text[item.lo:q.lo]
         indicator = outcome_indicator(where, q.kind, base)
         if indicator is not None:
             chosen.append((q, indicator))
     if not chosen:
-        return subject
+        return
     if "分别" not in text[item.lo:item.hi]:
         chosen = chosen[-1:]  # 由X提高到Y: the value reached
     q, indicator = chosen[-1]
@@ -171,7 +206,6 @@ def _item_outcomes(a: Analysis, item: CommitmentMatch, span, subject: str, found
     period = span if span is not None and over_span else (year - 1, year - 1)
     found.append(OutcomeMatch(item.start, item.end, item.text, item.section, indicator, period, item.para,
                               quantities))
-    return subject
 
 
 def analyse_outcomes(a: Analysis, doc=None) -> None:
