@@ -3,7 +3,8 @@
 
     python scripts/benchmark_pathological.py [--sizes 10000 100000 1000000] [--inputs digits]
 
-Inputs: a run of digits inside a targets clause, a run of 、, text with no
+Inputs: a run of digits inside a targets clause, a run of 、, opening quote
+and bracket marks that never close, digits broken by commas, text with no
 punctuation at all (Chinese characters), and the seed report repeated. Each
 input is extracted by a process of its own, started fresh (`gwr extract FILE`
 as a user runs it): a process warmed up on other texts first hides what a
@@ -46,6 +47,8 @@ def inputs(n: int) -> dict[str, str]:
     return {
         "digits": "主要预期目标是：地区生产总值增长" + "7" * n + "%。\n",
         "enumeration": "主要预期目标是：新增" + "、" * n + "企业10家。\n",
+        "opening marks": "主要预期目标是：新增" + "“（" * (n // 2) + "企业10家。\n",  # no mark closes
+        "digit groups": "主要预期目标是：地区生产总值增长" + "1," * (n // 2) + "%。\n",
         "no punctuation": "主要预期目标是：" + ("建设新型城镇推进乡村振兴" * (n // 12 + 1))[:n] + "\n",
         "seed repeated": (SEED * (n // len(SEED) + 1))[:n],
     }

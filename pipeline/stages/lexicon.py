@@ -20,9 +20,6 @@ from gwr.schemas.document import Role
 from gwr.schemas.errors import TableError
 from gwr.schemas.vocabulary import BASE_UNITS, Row, read_tsv
 
-#: Guard against pathological backtracking; patterns are written not to need it.
-TIMEOUT = 2.0
-
 #: the values a column may hold, per table (column index -> allowed); any other raises TableError with file:line
 STRENGTHS = ("firm", "strive")  # the schema's strengths but `default`, which no word sets
 KINDS = {
@@ -151,7 +148,10 @@ class IndicatorRule:
 
 def _quantity_pattern(heads_only: bool = False) -> regex.Pattern:
     """Number (+ range) + magnitude/unit + comparator words, from the schema's tables; with `heads_only`,
-    the characters its numbers start with (every match holds one)."""
+    the characters its numbers start with (every match holds one).
+
+    Linear time, with no regex time limit: the words before the number are literal alternatives, and
+    everything after the number is optional, so a match that reaches a number never backtracks into it."""
     t = tables()
     digits = "".join(regex.escape(c) for c, (_, k) in t.numerals.items() if k == "digit" and c.isascii())
     wide = "".join(regex.escape(c) for c, (_, k) in t.numerals.items() if k == "digit" and not c.isascii()

@@ -26,7 +26,7 @@ from . import periods
 from .clauses import CLAUSE, _SENTENCE_END, trim
 from .commitments import split_enumeration
 from .indicators import bare_predicate, flow_missing, named_rules, words
-from .lexicon import TIMEOUT, IndicatorRule, lexicon
+from .lexicon import IndicatorRule, lexicon
 from .model import Analysis, CommitmentMatch, Heading, OutcomeMatch, Paragraph
 from .quantities import classify, find_quantities
 from .stage import Stage
@@ -148,7 +148,7 @@ def find_outcomes(a: Analysis, p: Paragraph, start: int, h: Heading | None, cont
     context.new_paragraph()
     found: list[OutcomeMatch] = []
     subject = _Subject(text)
-    for m in CLAUSE.finditer(text, start, timeout=TIMEOUT):
+    for m in CLAUSE.finditer(text, start):
         lo, hi = trim(text, m.start(), m.end())
         closing = text[m.end():m.end() + 1]
         span = context.clause(text[lo:hi], closing)
@@ -220,11 +220,7 @@ def analyse_outcomes(a: Analysis, doc=None) -> None:
             parent = contexts.get(h.parent) if h is not None and h.parent else None
             own = spans.get(key) if h else None
             contexts[key] = _Context(a.year, own if own is not None else (parent.paragraph if parent else None))
-        try:
-            a.outcomes.extend(find_outcomes(a, p, start, h, contexts[key]))
-        except TimeoutError:
-            a.warnings.append(f"outcome matching gave up on the paragraph at offset {p.start} "
-                              f"(regex time limit {TIMEOUT} s)")
+        a.outcomes.extend(find_outcomes(a, p, start, h, contexts[key]))
 
 
 def _names_last(text: str, year: int, found: list | None = None) -> bool:

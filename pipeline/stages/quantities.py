@@ -18,7 +18,7 @@ from gwr.schemas import resolve_unit, tables
 from gwr.schemas.vocabulary import YEAR
 
 from .clauses import quoted_ranges
-from .lexicon import TIMEOUT, lexicon
+from .lexicon import lexicon
 from .model import Analysis, CommitmentMatch, QuantityMatch
 from .periods import per_year_word
 from .stage import Stage
@@ -66,7 +66,7 @@ def find_quantities(text: str, lo: int, hi: int) -> list[QuantityMatch]:
         return []
     quotes = quoted_ranges(text, lo, hi)
     found: list[QuantityMatch] = []
-    for m in lex.quantity_re.finditer(text, lo, hi, timeout=TIMEOUT):
+    for m in lex.quantity_re.finditer(text, lo, hi):
         unit = m.group("unit1") or m.group("unit2")
         if not unit:
             continue
@@ -193,12 +193,7 @@ def _is_qualifier(text: str, c: CommitmentMatch, i: int, base: str) -> bool:
 
 def analyse_quantities(a: Analysis, doc=None) -> None:
     for c in a.commitments:
-        try:
-            c.quantities = find_quantities(c.para.text, c.lo, c.hi)
-        except TimeoutError:
-            a.warnings.append(f"quantity matching gave up on the clause at offset {c.start} "
-                              f"(regex time limit {TIMEOUT} s)")
-            c.quantities = []
+        c.quantities = find_quantities(c.para.text, c.lo, c.hi)
         classify(c.para.text, c)
 
 
