@@ -110,21 +110,23 @@ def test_both_pipelines_give_the_same_tokens_and_document(seed_text):
 
 @needs_rjieba
 def test_each_dictionary_is_loaded_once(tmp_path):
-    """No global jieba.dt, no rjieba default instance: jieba's dictionary is read by gwr alone."""
+    """No global jieba.dt, no rjieba default instance: jieba's dictionary is read by gwr alone; and
+    one file's extraction imports neither the tables' pyarrow nor datasets (start-up time)."""
     code = (
         "import sys, json\n"
         "from gwr.cli import main\n"
         f"main(['extract', {str(CORPUS / 'zhengzhou-2025.txt')!r}, '-o', {str(tmp_path / 'x.json')!r}])\n"
+        "batch = sorted(m for m in ('pyarrow', 'datasets') if m in sys.modules)\n"
         "import jieba\n"
         "print(json.dumps({'jieba_dt': jieba.dt.initialized, 'rjieba_default': 'rjieba' in sys.modules,"
-        " 'posseg': 'jieba.posseg' in sys.modules}))\n"
+        " 'posseg': 'jieba.posseg' in sys.modules, 'batch': batch}))\n"
         "import rjieba\n"  # the package still imports after gwr loaded its compiled module
         "print(rjieba.cut('地区生产总值增长6%左右'))\n")
     env = {**os.environ, "GWR_SEGMENTER": "rjieba"}
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env,
                           check=True)
     state, words = proc.stdout.strip().splitlines()[-2:]
-    assert json.loads(state) == {"jieba_dt": False, "rjieba_default": False, "posseg": False}
+    assert json.loads(state) == {"jieba_dt": False, "rjieba_default": False, "posseg": False, "batch": []}
     assert words == "['地区', '生产总值', '增长', '6%', '左右']"
 
 

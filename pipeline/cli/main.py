@@ -113,7 +113,7 @@ def _extract_one(args: argparse.Namespace, path: Path) -> int:
     if args.output is None:
         print(doc.to_json())
         return 0
-    from gwr.corpus.tables import write_atomic
+    from gwr.corpus.files import write_atomic
 
     out = Path(args.output)
     if _same_file(out, path):

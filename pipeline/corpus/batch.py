@@ -47,7 +47,8 @@ from gwr.schemas import GwrError, OutputError
 from .collect import Inventory, collect, file_sha256, list_files
 from .metadata import ReportMeta
 from .single import extract_file
-from .tables import CARD_START, ROWS, TableSink, finish_tables, flatten_all, write_atomic
+from .files import write_atomic
+from .tables import CARD_START, ROWS, TableSink, finish_tables, flatten_all
 
 
 @dataclass

@@ -23,6 +23,8 @@ import pyarrow.parquet as pq
 
 from gwr.schemas import Commitment, Outcome, Quantity, Report, Section
 
+from .files import remove_file, temporary_file, write_atomic
+
 #: Every column: (name, arrow type, where its meaning is declared). A column that is a model's field takes
 #: that field's description (schemas/document.py), so the data dictionary never drifts from the schema.
 _Column = tuple[str, pa.DataType, object]
@@ -175,37 +177,6 @@ def csv_safe_table(table: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=table.schema)
 
 
-def write_atomic(path: Path, data: str | bytes, what: str) -> None:
-    """Write a file whole or not at all: into a temporary file beside it, then renamed over it (the text
-    as it is, `\r` included). A failure removes the temporary file and raises an OSError that names
-    the file and `what` it is."""
-    data = data.encode("utf-8") if isinstance(data, str) else data
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        _remove(tmp)
-        raise OSError(exc.errno, f"cannot write {what}: {exc.strerror}", str(path)) from None
-
-
-def _temporary(path: Path) -> str:
-    """A new empty file beside `path`, to be renamed over it when complete."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    return tmp
-
-
-def _remove(path: str | Path | None) -> None:
-    if path is not None:
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
-
-
 class _TableWriter:
     """One table (parquet, and csv when asked) written into temporary files beside its own, which
     `commit` renames into place: an earlier run's table stays whole until the new one is."""
@@ -218,7 +189,7 @@ class _TableWriter:
         self.temps: list[str] = []
         self.parquet = self.csv = None
         try:
-            self.temps = [_temporary(t) for t in self.targets]
+            self.temps = [temporary_file(t) for t in self.targets]
             self.parquet = pq.ParquetWriter(self.temps[0], schema)
             self.csv = pa_csv.CSVWriter(self.temps[1], schema) if csv else None
         except BaseException:
@@ -286,7 +257,7 @@ class _TableWriter:
             except Exception:
                 pass
         for tmp in self.temps:
-            _remove(tmp)
+            remove_file(tmp)
         self.temps = []
 
 
