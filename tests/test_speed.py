@@ -310,3 +310,44 @@ def test_the_white_space_check_of_segmented_stretches_knows_str_isspaces_charact
     assert [w for *_, w in expected] == ["推进", "城市更新", "行动", "，", "建设", "5G", "基站"]
     assert SegmentOnDemand(load_segmenter(), text).tokens(0, len(text)) == expected
     assert SegmentOnDemand(load_segmenter(), text).tokens(11, 13) == [(11, 13, "建设")]  # no space in it
+
+
+# -- scripts/benchmark.py --stages: timers inside extract() that change nothing -----------------
+def _benchmark_script():
+    spec = importlib.util.spec_from_file_location("gwr_benchmark_script", ROOT / "scripts" / "benchmark.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_stage_timers_time_every_component_and_put_everything_back(seed_text):
+    import gc
+
+    from gwr import build_nlp, extract
+    from gwr.stages import extraction
+
+    bench = _benchmark_script()
+    nlp = build_nlp()
+    before = [proc.fn for _, proc in nlp.pipeline]
+    build, callbacks = extraction.build_document, list(gc.callbacks)
+    plain = extract(seed_text).to_json()
+    taken: dict[str, float] = {}
+    with bench.stage_timers(nlp, taken):
+        timed = extract(seed_text).to_json()
+    assert timed == plain
+    components = {name.removeprefix("gwr_") for name in extraction.STAGES} - {"spans"}  # not run by extract()
+    assert components | {"validated document"} <= set(taken) <= components | {"validated document",
+                                                                                "garbage collection"}
+    assert all(seconds > 0 for seconds in taken.values())
+    assert [proc.fn for _, proc in nlp.pipeline] == before
+    assert extraction.build_document is build and gc.callbacks == callbacks
+
+
+def test_stage_shares_add_up_to_the_whole_of_extract(seed_text):
+    from gwr import build_nlp, extract
+
+    shares = _benchmark_script().stage_shares(build_nlp(), extract, [seed_text], passes=2)
+    assert all(len(values) == 2 for values in shares.values())
+    assert "rest" in shares and "commitments" in shares
+    for k in range(2):
+        assert sum(values[k] for values in shares.values()) == pytest.approx(100.0)
