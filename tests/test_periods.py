@@ -96,6 +96,13 @@ OUTCOMES = [
     ("“十四五”时期，地区生产总值年均增长5.6%，经济总量突破5万亿元。", 2026,
      [("地区生产总值年均增长5.6%", "gdp_growth", (2021, 2025), 5.6, "eq", True, False),
       ("经济总量突破5万亿元", "gdp_level", (2025, 2025), 5, "gt", False, False)]),
+    # a paragraph about a past span whose sentence names last year: the yearly average covers the span,
+    # the level and a plain change are last year's
+    ("五年来，我们稳中求进。2025年地区生产总值达到1.2万亿元、年均增长6%。", 2026,
+     [("2025年地区生产总值达到1.2万亿元", "gdp_level", (2025, 2025), 1.2, "eq", False, False),
+      ("年均增长6%", "gdp_growth", (2021, 2025), 6, "eq", True, False)]),
+    ("五年来，我们稳中求进。2025年地区生产总值增长5.4%。", 2026,
+     [("2025年地区生产总值增长5.4%", "gdp_growth", (2025, 2025), 5.4, "eq", False, False)]),
     # a fall of a level indicator is its change (ANNOTATION.md §8)
     ("细颗粒物平均浓度下降7.4%。", 2024,
      [("细颗粒物平均浓度下降7.4%", "pm25", (2023, 2023), 7.4, "eq", False, True)]),
@@ -113,6 +120,12 @@ OUTCOMES = [
     # a stock of an id that counts new firms is no outcome; the new firms are
     ("高新技术企业增至3.5万家，新增高新技术企业3200家。", 2024,
      [("新增高新技术企业3200家", "high_tech_firms", (2023, 2023), 3200, "eq", False, False)]),
+    # a flow word that ends the subject is the predicate of its own number: the next bare predicate is a stock,
+    # while one inside the indicator's name (城镇新增就业) carries over
+    ("经营主体净增10万户、突破500万户。", 2024,
+     [("经营主体净增10万户", "market_entities_new", (2023, 2023), 10, "eq", False, False)]),
+    ("城镇新增就业人数稳步提高，达到12万人。", 2024,
+     [("达到12万人", "urban_new_jobs", (2023, 2023), 12, "eq", False, False)]),
 ]
 
 

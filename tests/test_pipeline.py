@@ -236,6 +236,17 @@ def test_indicator_cases(clause, indicator):
     assert [c.indicator for c in doc.commitments] == [indicator]
 
 
+@pytest.mark.parametrize("sentence,indicators", [
+    # a bare predicate inherits the clause before it's subject (同比增长21% is GDP growth) ...
+    ("地区生产总值达到240亿元，同比增长21%", ["gdp_level", "gdp_growth"]),
+    # ... but not the flow word that ends it, the predicate of that clause's own number: 突破500万户 is a stock
+    ("经营主体净增10万户，突破500万户", ["market_entities_new", None]),
+])
+def test_a_bare_predicate_inherits_the_subject_before_it(sentence, indicators):
+    doc = extract(f"2025年政府工作报告\n\n主要预期目标是：{sentence}。\n", year=2025)
+    assert [c.indicator for c in doc.commitments] == indicators
+
+
 def test_development_golds_stay_above_the_bars():
     """Reports the rules were not written on (gold/README.md, development golds): a regression guard."""
     scores = None

@@ -67,6 +67,16 @@ def flow_missing(indicator: str, subject: str) -> bool:
     return flow is not None and not flow.search(subject)
 
 
+def flow_ends(indicator: str, subject: str) -> bool:
+    """The subject ends in a flow word of the id (经营主体净增): the predicate of the number after it, not
+    a part of the indicator's name (城镇新增就业)."""
+    flow = words().flows.get(indicator)
+    if flow is None:
+        return False
+    end = len(subject.rstrip())
+    return any(m.end() == end for m in flow.finditer(subject))
+
+
 def _fits(rule: IndicatorRule, c: CommitmentMatch) -> bool:
     targets = [q for q in c.quantities if q.role == "target"]
     if not targets:
@@ -87,12 +97,14 @@ def indicator_of(c: CommitmentMatch, inherited: str = "") -> str | None:
         return None  # no rule fits a clause with no target outside the targets paragraph (`_fits`)
     text = c.para.text
     first = min([q.lo for q in c.quantities if q.role == "target"], default=c.hi)
-    subject = text[c.lo:first]
-    if inherited and c.quantities and bare_predicate(subject):
+    subject = own = text[c.lo:first]
+    took = bool(inherited and c.quantities and bare_predicate(subject))
+    if took:
         subject = inherited + subject
     named = named_rules(subject)
     fitting = [rule.id for rule in named if _fits(rule, c)
-               and not (has_target and flow_missing(rule.id, subject))]  # 高新技术企业突破5900家: a stock
+               and not (has_target and flow_missing(rule.id, subject))  # 高新技术企业突破5900家: a stock
+               and not (took and flow_ends(rule.id, inherited) and flow_missing(rule.id, own))]  # (outcomes.py)
     if not fitting:
         return None
     if not has_target and len({rule.pattern.search(subject).start() for rule in named}) > 1:

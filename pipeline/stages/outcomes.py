@@ -25,7 +25,7 @@ from gwr.schemas import resolve_unit
 from . import periods
 from .clauses import CLAUSE, _SENTENCE_END, trim
 from .commitments import split_enumeration
-from .indicators import bare_predicate, flow_missing, named_rules, words
+from .indicators import bare_predicate, flow_ends, flow_missing, named_rules, words
 from .lexicon import IndicatorRule, lexicon
 from .model import Analysis, CommitmentMatch, Heading, OutcomeMatch, Paragraph
 from .quantities import classify, find_quantities
@@ -40,8 +40,9 @@ def _fits_result(rule: IndicatorRule, kind: str, base: str) -> bool:
     return kind == "change" and rule.id in words().change_ok and base in ("percent", "pp")
 
 
-def outcome_indicator(subject: str, kind: str, base: str) -> str | None:
-    """The indicator whose result a number of this kind and unit is, named in `subject`."""
+def outcome_indicator(subject: str, kind: str, base: str, own: str | None = None) -> str | None:
+    """The indicator whose result a number of this kind and unit is, named in `subject`; `own`: the
+    item's own words before its number when it inherits `subject` (a bare predicate)."""
     for rule in named_rules(subject):
         if not _fits_result(rule, kind, base):
             continue
@@ -49,6 +50,8 @@ def outcome_indicator(subject: str, kind: str, base: str) -> str | None:
             return None
         if flow_missing(rule.id, subject):
             return None  # 高新技术企业增至3.5万家: a stock, not the new firms the id counts
+        if own is not None and flow_ends(rule.id, subject) and flow_missing(rule.id, own):
+            return None  # 经营主体净增10万户、突破500万户: 净增 was the first number's predicate; the second is a stock
         return rule.id
     return None
 
@@ -161,7 +164,7 @@ def find_outcomes(a: Analysis, p: Paragraph, start: int, h: Heading | None, cont
                 # 分别增长4.3%、5.5%: the numbers of one subject's parts, one outcome
                 items = [c] if "分别" in c.text else split_enumeration(c)
                 for item in items:
-                    _item_outcomes(a, item, span, subject, found)
+                    _item_outcomes(a, item, span, subject, found, context.paragraph)
             else:
                 subject.candidate(lo, hi)
         if not closing or closing in _SENTENCE_END:
@@ -169,8 +172,13 @@ def find_outcomes(a: Analysis, p: Paragraph, start: int, h: Heading | None, cont
     return found
 
 
-def _item_outcomes(a: Analysis, item: CommitmentMatch, span, subject: _Subject, found: list[OutcomeMatch]) -> None:
-    """Outcomes of one item; it sets the subject the next item may inherit."""
+def _item_outcomes(a: Analysis, item: CommitmentMatch, span, subject: _Subject, found: list[OutcomeMatch],
+                   part_span=None) -> None:
+    """Outcomes of one item; it sets the subject the next item may inherit.
+
+    `span`: the past span the clause is about (None: last year); `part_span`: the one its paragraph or
+    section is about, which a yearly average takes when its sentence names last year alone (五年来，…。
+    2025年地区生产总值达到1.2万亿元、年均增长6%: an average over the five years, not over 2025)."""
     text = item.para.text
     first = min(q.lo for q in item.quantities) if item.quantities else item.hi
     own = text[item.lo:first]
@@ -191,7 +199,7 @@ def _item_outcomes(a: Analysis, item: CommitmentMatch, span, subject: _Subject, 
             continue
         base = resolve_unit(q.unit)[0].base_unit
         where = current if current is not own else text[item.lo:q.lo]
-        indicator = outcome_indicator(where, q.kind, base)
+        indicator = outcome_indicator(where, q.kind, base, None if current is own else text[item.lo:q.lo])
         if indicator is not None:
             chosen.append((q, indicator))
     if not chosen:
@@ -203,6 +211,8 @@ def _item_outcomes(a: Analysis, item: CommitmentMatch, span, subject: _Subject, 
     # over a past span: a change, a yearly average or a total covers it; a level reached is its last year
     over_span = (q.kind == "change" or q.per_year == "always" or indicator in words().totals
                  or bool(words().total_word.search(text[item.lo:q.lo])))
+    if span is None and q.per_year == "always":
+        span = part_span
     period = span if span is not None and over_span else (year - 1, year - 1)
     found.append(OutcomeMatch(item.start, item.end, item.text, item.section, indicator, period, item.para,
                               quantities))
