@@ -66,7 +66,7 @@ def stage_timers(nlp, taken: dict[str, float]):
     stages = [proc for _, proc in nlp.pipeline if hasattr(proc, "fn")]
     originals = [proc.fn for proc in stages]
     build = extraction.build_document
-    for (name, proc) in nlp.pipeline:
+    for name, proc in nlp.pipeline:
         if hasattr(proc, "fn"):
             proc.fn = timed(name.removeprefix("gwr_"), proc.fn)
     extraction.build_document = timed("validated document", build)
