@@ -87,6 +87,31 @@ def test_the_dictionary_cache_holds_what_the_file_says(tmp_path, monkeypatch):
         seg._dictionary.cache_clear()
 
 
+def test_the_dictionary_cache_is_one_file_per_installation_and_trusted_only_under_its_key(tmp_path, monkeypatch):
+    """A changed user dictionary (or a reinstalled jieba) replaces the cache file instead of adding one,
+    and a file read under another key is not believed."""
+    monkeypatch.setenv("GWR_CACHE_DIR", str(tmp_path))
+    fresh = seg._read_dictionary(seg.dictionary_path())
+    seg._dictionary.cache_clear()
+    try:
+        seg._dictionary()
+        (cache,) = tmp_path.glob("jieba-dict-*.json")
+        first_key = json.loads(cache.read_text(encoding="utf-8"))["key"]
+        user_dict = seg.jieba_user_dict()
+        monkeypatch.setattr(seg, "jieba_user_dict", lambda: user_dict + "\n")  # another key, the same facts
+        seg._dictionary.cache_clear()
+        assert seg._dictionary() == fresh
+        assert list(tmp_path.glob("jieba-dict-*.json")) == [cache]
+        stored = json.loads(cache.read_text(encoding="utf-8"))
+        assert stored["key"] != first_key
+        stored["verb_tags"] = {"假的": "v"}  # a file the key no longer matches is read again from jieba's
+        cache.write_text(json.dumps({**stored, "key": first_key}, ensure_ascii=False), encoding="utf-8")
+        seg._dictionary.cache_clear()
+        assert seg._dictionary() == fresh
+    finally:
+        seg._dictionary.cache_clear()
+
+
 def test_auto_falls_back_to_plain_jieba(monkeypatch):
     real = seg.importlib.util.find_spec
     monkeypatch.delenv("GWR_SEGMENTER", raising=False)

@@ -72,25 +72,31 @@ def _dictionary() -> tuple[dict[str, str], dict[str, list[int]], int]:
     """What gwr needs of jieba's dictionary (see `_read_dictionary`), from the cache when it is there.
 
     Reading the 349,000 entries takes most of a second, so the facts read are
-    kept in `$GWR_CACHE_DIR` (default `~/.cache/gwr`), keyed by the file's
-    path, size and time and by gwr's user dictionary, as jieba keeps its own
-    prefix dictionary in the temp folder; no cache can be written: read every time.
+    kept in `$GWR_CACHE_DIR` (default `~/.cache/gwr`), as jieba keeps its own
+    prefix dictionary in the temp folder: one file per jieba installation (named
+    by the file's path), holding the key it was read under (the path, size and
+    time and gwr's user dictionary), so that a reinstalled jieba or a changed
+    user dictionary replaces the file rather than adding one; no cache can be
+    written: read every time.
     """
     path = dictionary_path()
     stat = path.stat()
-    key = hashlib.sha256(f"{_CACHE_FORMAT}|{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|"
-                         f"{jieba_user_dict()}".encode("utf-8")).hexdigest()[:24]
-    cache = Path(os.environ.get("GWR_CACHE_DIR") or Path.home() / ".cache" / "gwr") / f"jieba-dict-{key}.json"
+    where = f"{_CACHE_FORMAT}|{path.resolve()}"
+    key = hashlib.sha256(f"{where}|{stat.st_size}|{stat.st_mtime_ns}|{jieba_user_dict()}".encode("utf-8")
+                         ).hexdigest()
+    name = hashlib.sha256(where.encode("utf-8")).hexdigest()[:24]
+    cache = Path(os.environ.get("GWR_CACHE_DIR") or Path.home() / ".cache" / "gwr") / f"jieba-dict-{name}.json"
     try:
         facts = json.loads(cache.read_text(encoding="utf-8"))
-        return facts["verb_tags"], facts["repeated"], facts["total"]
+        if facts["key"] == key:
+            return facts["verb_tags"], facts["repeated"], facts["total"]
     except (OSError, ValueError, KeyError, TypeError):
         pass
     verb_tags, repeated, total = _read_dictionary(path)
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"verb_tags": verb_tags, "repeated": repeated, "total": total},
+        tmp.write_text(json.dumps({"key": key, "verb_tags": verb_tags, "repeated": repeated, "total": total},
                                   ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, cache)
     except OSError:
@@ -98,7 +104,7 @@ def _dictionary() -> tuple[dict[str, str], dict[str, list[int]], int]:
     return verb_tags, repeated, total
 
 
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2  # 2: one file per installation, its key inside
 
 
 def _read_dictionary(path: Path) -> tuple[dict[str, str], dict[str, list[int]], int]:
