@@ -63,12 +63,11 @@ def stage_timers(nlp, taken: dict[str, float]):
         elif started:
             taken["garbage collection"] = taken.get("garbage collection", 0.0) + time.perf_counter() - started.pop()
 
-    stages = [proc for _, proc in nlp.pipeline if hasattr(proc, "fn")]
-    originals = [proc.fn for proc in stages]
+    stages = [(name, proc) for name, proc in nlp.pipeline if hasattr(proc, "fn")]
+    originals = [proc.fn for _, proc in stages]
     build = extraction.build_document
-    for name, proc in nlp.pipeline:
-        if hasattr(proc, "fn"):
-            proc.fn = timed(name.removeprefix("gwr_"), proc.fn)
+    for name, proc in stages:
+        proc.fn = timed(name.removeprefix("gwr_"), proc.fn)
     extraction.build_document = timed("validated document", build)
     gc.callbacks.append(collection)
     try:
@@ -76,7 +75,7 @@ def stage_timers(nlp, taken: dict[str, float]):
     finally:
         gc.callbacks.remove(collection)
         extraction.build_document = build
-        for proc, fn in zip(stages, originals):
+        for (_, proc), fn in zip(stages, originals):
             proc.fn = fn
 
 

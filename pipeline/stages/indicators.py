@@ -67,14 +67,15 @@ def flow_missing(indicator: str, subject: str) -> bool:
     return flow is not None and not flow.search(subject)
 
 
-def flow_ends(indicator: str, subject: str) -> bool:
-    """The subject ends in a flow word of the id (经营主体净增): the predicate of the number after it, not
-    a part of the indicator's name (城镇新增就业)."""
+def flow_left_behind(indicator: str, inherited: str, own: str) -> bool:
+    """A bare predicate whose inherited subject ends in a flow word of the id, with no flow word of its own
+    (经营主体净增10万户、突破500万户): the flow was the predicate of the number before, so this one is a stock.
+    A flow word inside the indicator's name (城镇新增就业…，达到12万人) does not end the subject."""
     flow = words().flows.get(indicator)
-    if flow is None:
+    if flow is None or flow.search(own):
         return False
-    end = len(subject.rstrip())
-    return any(m.end() == end for m in flow.finditer(subject))
+    end = len(inherited.rstrip())
+    return any(m.end() == end for m in flow.finditer(inherited))
 
 
 def _fits(rule: IndicatorRule, c: CommitmentMatch) -> bool:
@@ -104,7 +105,7 @@ def indicator_of(c: CommitmentMatch, inherited: str = "") -> str | None:
     named = named_rules(subject)
     fitting = [rule.id for rule in named if _fits(rule, c)
                and not (has_target and flow_missing(rule.id, subject))  # 高新技术企业突破5900家: a stock
-               and not (took and flow_ends(rule.id, inherited) and flow_missing(rule.id, own))]  # (outcomes.py)
+               and not (took and flow_left_behind(rule.id, inherited, own))]
     if not fitting:
         return None
     if not has_target and len({rule.pattern.search(subject).start() for rule in named}) > 1:

@@ -25,7 +25,7 @@ from gwr.schemas import resolve_unit
 from . import periods
 from .clauses import CLAUSE, _SENTENCE_END, trim
 from .commitments import split_enumeration
-from .indicators import bare_predicate, flow_ends, flow_missing, named_rules, words
+from .indicators import bare_predicate, flow_left_behind, flow_missing, named_rules, words
 from .lexicon import IndicatorRule, lexicon
 from .model import Analysis, CommitmentMatch, Heading, OutcomeMatch, Paragraph
 from .quantities import classify, find_quantities
@@ -50,7 +50,7 @@ def outcome_indicator(subject: str, kind: str, base: str, own: str | None = None
             return None
         if flow_missing(rule.id, subject):
             return None  # 高新技术企业增至3.5万家: a stock, not the new firms the id counts
-        if own is not None and flow_ends(rule.id, subject) and flow_missing(rule.id, own):
+        if own is not None and flow_left_behind(rule.id, subject, own):
             return None  # 经营主体净增10万户、突破500万户: 净增 was the first number's predicate; the second is a stock
         return rule.id
     return None
@@ -198,8 +198,10 @@ def _item_outcomes(a: Analysis, item: CommitmentMatch, span, subject: _Subject, 
         if words().comparison.search(before[-12:]):
             continue
         base = resolve_unit(q.unit)[0].base_unit
-        where = current if current is not own else text[item.lo:q.lo]
-        indicator = outcome_indicator(where, q.kind, base, None if current is own else text[item.lo:q.lo])
+        if current is own:
+            indicator = outcome_indicator(before, q.kind, base)
+        else:  # a bare predicate: the subject is inherited
+            indicator = outcome_indicator(current, q.kind, base, own=before)
         if indicator is not None:
             chosen.append((q, indicator))
     if not chosen:
