@@ -263,6 +263,36 @@ def test_extract_pauses_garbage_collection_and_restores_it_as_it_was(enabled):
         gc.enable() if was else gc.disable()
 
 
+def test_extract_runs_no_collection_inside_itself():
+    """Leaving the pause allocates nothing: the collection that the returned document's objects call
+    for comes at the caller's next allocation, not inside extract() (where it walked the document)."""
+    import gc
+
+    from gwr import extract
+
+    text = (CORPUS / "zhengzhou-2025.txt").read_text(encoding="utf-8")
+    extract(text)
+    started = []
+
+    def seen(phase, info):
+        if phase == "start":
+            started.append(info["generation"])
+
+    was = gc.isenabled()
+    gc.enable()
+    gc.collect()  # the count at zero: nothing before the pause can set a collection off
+    gc.callbacks.append(seen)
+    try:
+        document = extract(text)
+        during = len(started)  # an int: no allocation the collector counts
+        after = list(started)  # a new list (not one from the free list): the next allocation, which collects
+    finally:
+        gc.callbacks.remove(seen)
+        gc.enable() if was else gc.disable()
+    assert (during, after) == (0, [0])
+    assert len(document.commitments) > 100
+
+
 _UNIT_ALPHABET = ["“", "”", "‘", "’", "「", "」", "『", "』", "（", "）", "(", ")", "【", "】", "《", "》",
                   "，", "、", "。", "：", "\n", "增", "长", "5", "%"]
 
