@@ -203,3 +203,27 @@ def test_csv_tables_escape_cells_that_look_like_formulas():
     safe = csv_safe_table(table).to_pydict()
     assert safe == {"place": ["'=HYPERLINK(\"x\")", "郑州市", None], "province": ["'@SUM(A1)", "'-1", "河南省"],
                     "value": [-1.5, 2.0, 3.0]}
+
+
+def test_batch_pauses_the_collector_over_each_whole_document(mixed_folder, tmp_path, monkeypatch):
+    """Off while a document is extracted, written and flattened into rows (its JSON parsed back
+    included), on again between documents: no collection walks a document the worker still holds."""
+    import gc
+
+    from gwr.corpus import batch
+
+    seen = []
+    flatten = batch.flatten_all
+    monkeypatch.setattr(batch, "flatten_all", lambda doc: (seen.append(("flatten", gc.isenabled())),
+                                                           flatten(doc))[1])
+    monkeypatch.setattr(batch, "document_hook", lambda doc_id: seen.append((doc_id, gc.isenabled())))
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        result = run_batch([mixed_folder], tmp_path / "out", progress=False)
+        after = gc.isenabled()
+    finally:
+        gc.enable() if was else gc.disable()
+    assert (result.written, result.failed, after) == (2, 2, True)
+    assert seen == [("binary-2025", True), ("city-zhengzhou-2025", True), ("flatten", False),
+                    ("city-zhengzhou-gbk-2025", True), ("flatten", False), ("empty-2025", True)]

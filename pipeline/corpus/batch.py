@@ -96,36 +96,21 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
     `journal` folder, the worker notes there each document it starts and each
     outcome, so that the documents of a worker the system kills can be named.
     """
+    from gwr.stages.extraction import collection_paused
+
     worker_ready()
     out = Path(os.path.abspath(outdir))  # report.source is absolute: the document is read from anywhere
     docs_dir, texts_dir = out / "docs", out / "texts"
     out: dict[str, list] = {k: [] for k in ("id", "status", "error_type", "error", "chars", *ROWS.names)}
-    for i, path in enumerate(batch["path"]):
-        doc_id, error_type, error, chars, rows = batch["id"][i], None, None, 0, {}
+    for i, doc_id in enumerate(batch["id"]):
+        error_type, error, chars, rows = None, None, 0, {}
         if journal is not None:
             _note(journal, {"start": doc_id})
         if document_hook is not None:
             document_hook(doc_id)
         try:
-            if batch["error_type"][i]:  # failed while the inputs were listed (unsupported type, bad table row)
-                raise _ListedFailure(batch["error_type"][i], batch["error"][i])
-            if batch["text"][i] is not None:  # a row of a table: its text came with it
-                report = ReportText(batch["text"][i], batch["encoding"][i], batch["input_sha256"][i])
-            else:
-                report = read_report(path, max_bytes)
-            chars = len(report.text)
-            source = os.path.abspath(path)
-            if report.converted:  # spans index the decoded text: keep it beside the output
-                texts_dir.mkdir(exist_ok=True)
-                source = str(texts_dir / f"{doc_id}.txt")
-                write_atomic(Path(source), report.text, "the decoded text")
-            meta = ReportMeta(doc_id, path, batch["place"][i], batch["level"][i], batch["province"][i],
-                              batch["year"][i], guessed=batch["guessed"][i])
-            doc = extract_file(path, meta=meta, report=report, source=source, notes=batch["notes"][i])
-            doc.report.resume_key = resume_key({k: batch[k][i] for k in KEY_FIELDS}, report.sha256)
-            text = doc.to_json(indent=None)
-            write_atomic(docs_dir / f"{doc_id}.json", text + "\n", "the document")
-            rows = flatten_all(json.loads(text))  # the tables' rows, here in the worker
+            with collection_paused():  # the document is dropped inside: no collection ever walks it
+                chars, rows = _one_document(batch, i, docs_dir, texts_dir, max_bytes)
         except _ListedFailure as exc:
             error_type, error = exc.args
         except (GwrError, ValueError, TypeError, RecursionError, MemoryError, OSError) as exc:
@@ -144,6 +129,33 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
     if counter is not None:  # once a batch: each call is a round trip to the manager process
         counter.add(len(out["id"]), sum(out["chars"]))
     return out
+
+
+def _one_document(batch: dict[str, list], i: int, docs_dir: Path, texts_dir: Path, max_bytes: int
+                  ) -> tuple[int, dict]:
+    """Read, extract and write the batch's document `i`: its length and its tables' rows. What else it
+    makes (the text, the document, its JSON) is freed when it returns."""
+    doc_id, path = batch["id"][i], batch["path"][i]
+    if batch["error_type"][i]:  # failed while the inputs were listed (unsupported type, bad table row)
+        raise _ListedFailure(batch["error_type"][i], batch["error"][i])
+    if batch["text"][i] is not None:  # a row of a table: its text came with it
+        report = ReportText(batch["text"][i], batch["encoding"][i], batch["input_sha256"][i])
+    else:
+        report = read_report(path, max_bytes)
+    chars = len(report.text)
+    source = os.path.abspath(path)
+    if report.converted:  # spans index the decoded text: keep it beside the output
+        texts_dir.mkdir(exist_ok=True)
+        source = str(texts_dir / f"{doc_id}.txt")
+        write_atomic(Path(source), report.text, "the decoded text")
+    meta = ReportMeta(doc_id, path, batch["place"][i], batch["level"][i], batch["province"][i],
+                      batch["year"][i], guessed=batch["guessed"][i])
+    doc = extract_file(path, meta=meta, report=report, source=source, notes=batch["notes"][i])
+    doc.report.resume_key = resume_key({k: batch[k][i] for k in KEY_FIELDS}, report.sha256)
+    text = doc.to_json(indent=None)
+    write_atomic(docs_dir / f"{doc_id}.json", text + "\n", "the document")
+    rows = flatten_all(json.loads(text))  # the tables' rows, here in the worker
+    return chars, rows
 
 
 def _extract_table(batch: dict[str, list], outdir: str, max_bytes: int, counter=None,
