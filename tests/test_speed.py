@@ -332,14 +332,35 @@ def test_non_commitment_rows_split_in_two_alternations_drop_the_clauses_their_on
     rows = [r for r in _data("non_commitment.tsv", 2) if r[0] not in ("closing", "purpose")]
     union = regex.compile("|".join(f"(?:{r[1]})" for r in rows))
     split = lexicon().non_commitment
-    assert [p.pattern.count("(?:^") for p in split.parts] == [
-        sum(not r[1].startswith("^[") for r in rows), sum(r[1].startswith("^[") for r in rows)]
+    assert [p.pattern.count("(?:^") for p in split.parts] == [sum(not r[1].startswith("^[") for r in rows)]
+    assert [pattern.pattern for _, pattern in split.guarded] == [r[1] for r in rows if r[1].startswith("^[")]
     clauses = [m.group().strip() for p in CORPUS.glob("*.txt") for m in CLAUSE.finditer(p.read_text(encoding="utf-8"))]
     assert len(clauses) > 25000
     dropped = [c for c in clauses if split.match(c)]
     assert dropped == [c for c in clauses if union.match(c)]
     assert len(dropped) > 500
     assert split.match("经济发展进入新阶段") and split.match("依托港口优势") and not split.match("加快建设港口")
+    assert split.match("关键在于落实") and split.match("关键是落实") and not split.match("推进在建项目")
+
+
+def test_required_words_are_read_off_how_an_open_start_row_is_written():
+    """The words one of which an open-start row's every match holds; None (always tried) for any other
+    way of writing it."""
+    from gwr.stages.lexicon import AnyRow, required_words
+
+    assert required_words("^[^，；。]{2,30}进入[^，；。]{0,24}(?:阶段|时期)$") == ("进入",)
+    assert required_words("^[^，；。“”]{1,16}(?:要靠|全靠|靠的是)") == ("要靠", "全靠", "靠的是")
+    assert required_words("^[^，；。]{0,30}即?将迎来") == ("将迎来",)
+    assert required_words(r"^[\p{Han}]{1,4}是[^，；。]*$") == ("是",)
+    assert required_words("^[^，；。]*?在(?:持续|加快)") == ("在",)
+    assert required_words("^[^，；。]{2,30}进?入") == ("入",) and required_words("^[^，；。]{2,30}进入?") == ("进",)
+    for unreadable in ("^[^，；。]{2,30}(?:进入|[0-9]+)", "^.{0,9}(?:要|靠)?",
+                       "^[^，；。]{2,30}[进入]", "[^，；。]{2,30}进入", "^(?:确保)?依托"):
+        assert required_words(unreadable) is None, unreadable
+    import regex
+
+    rows = AnyRow((regex.compile("(?!)"),), (((("进入",), regex.compile("^[^，；。]{2,30}进入")),)))
+    assert rows.match("经济发展进入新阶段").group() == "经济发展进入" and rows.match("进入新阶段") is None
 
 
 def test_the_white_space_check_of_segmented_stretches_knows_str_isspaces_characters():

@@ -161,9 +161,15 @@ def _match(region: Region, lo: int, hi: int) -> CommitmentMatch:
     return CommitmentMatch(start, end, p.text[lo:hi], region.section, region.targets, para=p, lo=lo, hi=hi)
 
 
+_OPENING_MARK = regex.compile(f"[{regex.escape(_OPENING)}]")
+
+
 @functools.lru_cache(maxsize=1024)
 def quoted_ranges(text: str, lo: int, hi: int) -> tuple[tuple[int, int], ...]:
-    """The quoted and bracketed stretches of text[lo:hi] (asked for each clause by three stages: kept)."""
+    """The quoted and bracketed stretches of text[lo:hi] (asked for each clause by three stages: kept).
+    Most clauses hold no opening mark, which one character class finds faster than QUOTED's units."""
+    if _OPENING_MARK.search(text, lo, hi) is None:
+        return ()
     return tuple((m.start(), m.end()) for m in QUOTED.finditer(text, lo, hi))
 
 

@@ -59,33 +59,63 @@ def _union(rows: list[Row], column: int) -> regex.Pattern:
 
 
 _OPEN_START = regex.compile(r"\^?(?:\[|\.|\\p)")  # a pattern that can start with (nearly) any character
+#: how such a pattern starts: a character class (or any character) repeated, `^[^，；。]{2,30}`
+_OPEN_LEAD = regex.compile(r"\^(?:\[(?:\\.|[^\]\\])*\]|\\p\{\w+\}|\.)(?:\{\d*,?\d*\}|[*+])\??")
+#: ... and what must follow that run: a word, or one of literal words (optional characters before it skipped)
+_OPEN_WORDS = regex.compile(r"(?:\p{Han}\?)*(?:\(\?:(\p{Han}+(?:\|\p{Han}+)*)\)|(\p{Han}+))(?![?*{|])")
+
+
+def required_words(pattern: str) -> tuple[str, ...] | None:
+    """Words one of which every match of an open-start row holds, read off how it is written:
+    `^[^，；。]{2,30}进入…` -> (进入,), `^[^，；。“”]{1,16}(?:要靠|在于)` -> (要靠, 在于); None when it is
+    written some other way (then the row is always tried)."""
+    lead = _OPEN_LEAD.match(pattern)
+    words = _OPEN_WORDS.match(pattern, lead.end()) if lead else None
+    if words is None:
+        return None
+    return tuple(words.group(1).split("|")) if words.group(1) else (words.group(2),)
 
 
 class AnyRow:
     """Whether some row's pattern matches at the start of a text (`.match`), as their alternation does.
 
-    The rows that start with a character class (^[^，；。]{2,30}进入…) are a second alternation: in one
-    with them, the regex engine tries every row at every clause; without them, it turns most clauses
-    away by their first character. Which row matched is not kept: callers ask whether one does.
+    The rows that start with a character class (^[^，；。]{2,30}进入…) are kept apart: in one
+    alternation with them, the regex engine tries every row at every clause; without them, it turns
+    most clauses away by their first character. Each of them is tried only on a text that holds one of
+    its `required_words` (a substring test, far cheaper than the run of character classes); the few
+    written so that no such words can be read off are one more alternation, always tried. Which row
+    matched is not kept: callers ask whether one does.
     """
 
-    __slots__ = ("parts",)
+    __slots__ = ("parts", "guarded")
 
-    def __init__(self, parts: tuple[regex.Pattern, ...]):
+    def __init__(self, parts: tuple[regex.Pattern, ...],
+                 guarded: tuple[tuple[tuple[str, ...], regex.Pattern], ...] = ()):
         self.parts = parts
+        self.guarded = guarded
 
     def match(self, text: str) -> regex.Match | None:
         for part in self.parts:
             m = part.match(text)
             if m is not None:
                 return m
+        for words, pattern in self.guarded:
+            for word in words:
+                if word in text:
+                    m = pattern.match(text)
+                    if m is not None:
+                        return m
+                    break
         return None
 
 
 def _any_row(rows: list[Row], column: int) -> AnyRow:
     open_start = [r for r in rows if _OPEN_START.match(r[column])]
-    groups = [g for g in ([r for r in rows if r not in open_start], open_start) if g]
-    return AnyRow(tuple(_union(g, column) for g in groups) or (_union([], column),))
+    guarded = [(required_words(r[column]), r) for r in open_start]
+    unguarded = [r for words, r in guarded if words is None]
+    groups = [g for g in ([r for r in rows if r not in open_start], unguarded) if g]
+    return AnyRow(tuple(_union(g, column) for g in groups) or (_union([], column),),
+                  tuple((words, _compile(r, column)) for words, r in guarded if words is not None))
 
 
 def _alternation(words) -> str:
