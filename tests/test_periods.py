@@ -126,6 +126,13 @@ OUTCOMES = [
      [("经营主体净增10万户", "market_entities_new", (2023, 2023), 10, "eq", False, False)]),
     ("城镇新增就业人数稳步提高，达到12万人。", 2024,
      [("达到12万人", "urban_new_jobs", (2023, 2023), 12, "eq", False, False)]),
+    # an indicator named only at the start of a later item (^经济增长: the clause does not start with it), and
+    # a clause whose numbers name nothing, after a subject and then with none (outcomes.find_outcomes's skip)
+    ("新签约项目120个、经济增长5.2%。", 2024,
+     [("经济增长5.2%", "gdp_growth", (2023, 2023), 5.2, "eq", False, False)]),
+    ("规模以上工业增加值稳步提升，其中第3季度，同比增长6.1%。", 2024,
+     [("同比增长6.1%", "industrial_va_growth", (2023, 2023), 6.1, "eq", False, False)]),
+    ("新开工项目300个，同比增长6.1%。", 2024, []),
 ]
 
 

@@ -427,3 +427,30 @@ def test_stage_shares_add_up_to_the_whole_of_extract(seed_text):
     assert "rest" in shares and "commitments" in shares
     for k in range(2):
         assert sum(values[k] for values in shares.values()) == pytest.approx(100.0)
+
+
+def test_a_stretch_where_no_part_names_an_indicator_is_told_by_one_search():
+    """lexicon._anywhere: the indicator rows' alternation with its start anchors dropped matches a clause
+    whenever the rows match some part of it (an item after 、, the words before a number), which lets the
+    outcomes stage pass over the clauses that name none; it is not built when a row looks around."""
+    from gwr.stages.clauses import CLAUSE
+    from gwr.stages.lexicon import _anywhere, lexicon
+
+    assert _anywhere(["^(?:全市)?经济增长", "[^，]生产总值", r"\^x", "[]^]y"]).pattern == \
+        r"(?:(?:全市)?经济增长)|(?:[^，]生产总值)|(?:\^x)|(?:[]^]y)"
+    for looks_around in ("生产总值(?!指数)", "(?<!人均)收入", "增长$", r"\bGDP"):
+        assert _anywhere(["经济增长", looks_around]) is None
+    lex = lexicon()
+    assert lex.indicator_anywhere is not None  # the shipped rows: the outcomes stage may pass clauses over
+    parts = 0
+    for path in sorted(CORPUS.glob("*.txt"))[:10]:
+        text = path.read_text(encoding="utf-8")
+        for m in CLAUSE.finditer(text):
+            clause = m.group()
+            if lex.indicator_anywhere.search(clause):
+                continue
+            for a in range(len(clause)):  # every stretch of a clause the alternation turns away
+                for b in range(a + 1, min(len(clause), a + 40) + 1):
+                    parts += 1
+                    assert lex.indicator_any.search(clause[a:b]) is None, (clause, a, b)
+    assert parts > 100_000

@@ -165,6 +165,8 @@ class Lexicon:
     deadline_re: regex.Pattern
     indicators: tuple["IndicatorRule", ...]
     indicator_any: regex.Pattern
+    #: matches every stretch some part of which `indicator_any` matches (None when it cannot be built)
+    indicator_anywhere: regex.Pattern | None
 
 
 @dataclass(frozen=True)
@@ -303,7 +305,38 @@ def lexicon() -> Lexicon:
         deadline_re=_deadline_pattern(),
         indicators=indicators,
         indicator_any=regex.compile("|".join(f"(?:{r.pattern.pattern})" for r in indicators)),
+        indicator_anywhere=_anywhere([r.pattern.pattern for r in indicators]),
     )
+
+
+#: what makes a match depend on the characters around it, other than a start anchor `^`
+_CONTEXT = ("(?=", "(?!", "(?<", "(?(", "$", "\\b", "\\B", "\\A", "\\Z", "\\G", "(?r)", "(?V1)")
+
+
+def _anywhere(patterns: list[str]) -> regex.Pattern | None:
+    """The alternation of `patterns` with their start anchors (`^` outside a character class) dropped:
+    whatever a pattern matches inside some part of a text, this matches in the whole text (a test
+    that no part can match, asked once instead of once per part). None when a pattern can look
+    around what it matches (lookarounds, `$`, `\\b`, conditionals): then no such test holds."""
+    out = []
+    for pattern in patterns:
+        if any(mark in pattern for mark in _CONTEXT):
+            return None
+        kept, in_class, escaped = [], False, False
+        for i, ch in enumerate(pattern):
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif in_class:
+                in_class = ch != "]" or pattern[i - 1] == "["
+            elif ch == "[":
+                in_class = True
+            elif ch == "^":
+                continue
+            kept.append(ch)
+        out.append(f"(?:{''.join(kept)})")
+    return regex.compile("|".join(out)) if out else regex.compile(r"(?!)")
 
 
 def jieba_user_dict() -> str:
