@@ -62,6 +62,8 @@ class PeriodState:
         self.sentence = None
 
     def _read(self, clause: str, lead: bool) -> tuple[int, int] | None:
+        if not periods.may_name(clause):
+            return None
         named = periods.ahead(clause, self.year)
         if named == periods.THIS_YEAR:
             self.sentence, self.paragraph = periods.THIS_YEAR, None

@@ -277,7 +277,7 @@ def commitment_period(c: CommitmentMatch, year: int | None, deadline: Deadline |
     first, last = c.period or (year, year)
     if deadline is not None:
         last = max(last, deadline.date.year)
-    if first == last and any(q.per_year == "always" for q in c.quantities):
+    if first == last and c.quantities and any(q.per_year == "always" for q in c.quantities):
         plan = periods.plan_around(year)
         if plan is not None:
             first, last = plan
@@ -302,7 +302,7 @@ def _commitment(i: int, c: CommitmentMatch, year: int | None, a: Analysis) -> Co
         except ValidationError as exc:
             a.warnings.append(f"deadline {c.deadline.text!r} left out: {exc.errors()[0]['msg']}")
     period = commitment_period(c, year, deadline)
-    found = _quantities(p, c.quantities, a, period is not None and period[1] > period[0])
+    found = _quantities(p, c.quantities, a, period is not None and period[1] > period[0]) if c.quantities else []
     return Commitment(id=f"c{i}", section=c.section, span=(c.start, c.end), text=c.text, action=c.action,
                       object=c.object, indicator=c.indicator, strength=c.strength, period=period,
                       quantities=found, deadline=deadline)

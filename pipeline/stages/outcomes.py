@@ -75,17 +75,17 @@ class _Context:
         self.first = True
 
     def clause(self, clause: str, closing: str):
-        found = periods.mentions(clause, self.year)
-        named = periods.behind(clause, self.year, found)
-        names_last = _names_last(clause, self.year, found)
-        if named is not None:
-            self.sentence = named
-            if self.first:
-                self.paragraph = named
-        elif names_last:
-            self.sentence = "last"
-            if self.first:
-                self.paragraph = None
+        if periods.may_name(clause):  # else it names no span and not last year
+            found = periods.mentions(clause, self.year)
+            named = periods.behind(clause, self.year, found)
+            if named is not None:
+                self.sentence = named
+                if self.first:
+                    self.paragraph = named
+            elif _names_last(clause, self.year, found):
+                self.sentence = "last"
+                if self.first:
+                    self.paragraph = None
         found = self.sentence if self.sentence is not None else self.paragraph
         if not closing or closing in _SENTENCE_END:
             self.sentence = None

@@ -56,13 +56,19 @@ def _count(text: str) -> int | None:
     return n if 1 <= n <= 30 else None
 
 
+def may_name(text: str) -> bool:
+    """Whether `text` can name a period at all: every period word has 年, every plan name 五 (most
+    clauses have neither, and callers ask this before anything else)."""
+    return "年" in text or "五" in text
+
+
 def mentions(text: str, year: int) -> list[tuple[int, str, Period | None]]:
     """Every period named in `text`, as (position, kind, period), in text order.
 
     kind is `plan`, `ahead`, `action`, `until`, `past`, `this` or `last`;
     `this` and `last` carry [Y, Y] and [Y-1, Y-1].
     """
-    if "年" not in text and "五" not in text:  # every period word has 年, every plan name 五
+    if not may_name(text):
         return []
     w = words()
     found: list[tuple[int, str, Period | None]] = []

@@ -74,7 +74,7 @@ def find_quantities(text: str, lo: int, hi: int) -> list[QuantityMatch]:
         if len(num) > _MAX_DIGITS:  # a digit string this long is a code or debris, not an amount
             continue
         chinese = not _ASCII_DIGIT.match(num)
-        if any(qs <= m.start("num") < qe for qs, qe in quotes) or _fused(text, m, chinese):
+        if (quotes and any(qs <= m.start("num") < qe for qs, qe in quotes)) or _fused(text, m, chinese):
             continue
         if chinese and len(num) == 1 and num in "一壹":  # 一批, 一张床: an article, not a count
             continue
