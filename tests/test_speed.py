@@ -454,3 +454,35 @@ def test_a_stretch_where_no_part_names_an_indicator_is_told_by_one_search():
                     parts += 1
                     assert lex.indicator_any.search(clause[a:b]) is None, (clause, a, b)
     assert parts > 100_000
+
+
+def test_each_lines_numbering_is_read_once_for_both_questions_and_as_each_asks_it():
+    """layout._numberings: one match per heading style answers heading_style and bare_numbering, kept per
+    line text; on every line of the reports both answers are those of reading the styles for each."""
+    import regex
+
+    from gwr.schemas.spans import split_lines
+    from gwr.stages import layout
+    from gwr.stages.lexicon import lexicon
+
+    han = regex.compile(r"\p{Han}")
+
+    def styled(content):
+        for style in lexicon().heading_styles:
+            m = style.pattern.match(content)
+            if m and (style.resets or han.search(content, m.end())):
+                return style, m.group(1), m.end()
+        return None
+
+    def bare(content):
+        for style in lexicon().heading_styles:
+            m = style.pattern.match(content)
+            if m and not style.resets and m.end() == len(content) and m.group(1):
+                return style, m.group(1), m.end()
+        return None
+
+    lines = [ln.content for p in sorted(CORPUS.glob("*.txt")) for ln in split_lines(p.read_text(encoding="utf-8"))]
+    lines += ["一、", "（二）", "3.", "一、加快发展", "第一章", ""]
+    for content in lines + lines:  # the second time from what was kept
+        assert (layout.heading_style(content), layout.bare_numbering(content)) == (styled(content), bare(content))
+    assert sum(bare(c) is not None for c in lines) >= 2 and sum(styled(c) is not None for c in lines) > 300

@@ -27,21 +27,41 @@ _GOES_ON = regex.compile(r"[是为：:，,]")  # the rest of a sentence whose fi
 
 def heading_style(content: str):
     """(style, ordinal text, match end) when the line starts with a heading numbering."""
-    for style in lexicon().heading_styles:
-        m = style.pattern.match(content)
-        if m and (style.resets or _HAN.search(content, m.end())):
-            return style, m.group(1), m.end()
-    return None
+    return _numberings(content)[0]
 
 
 def bare_numbering(content: str):
     """(style, ordinal text, end) when the line is a numbering alone (`一、`, `（二）`): a heading whose
     title is on the next line, or empty."""
-    for style in lexicon().heading_styles:
-        m = style.pattern.match(content)
-        if m and not style.resets and m.end() == len(content) and m.group(1):
-            return style, m.group(1), m.end()
-    return None
+    return _numberings(content)[1]
+
+
+_NUMBERINGS: dict[str, tuple] = {}
+_NUMBERINGS_OF: list = [None]  # the lexicon they were read with (a test may load other tables)
+
+
+def _numberings(content: str) -> tuple:
+    """(heading_style, bare_numbering) of a line, each style's pattern matched once for both, and kept:
+    the layout and sections stages ask about the same line three or four times."""
+    lex = lexicon()
+    if _NUMBERINGS_OF[0] is not lex or len(_NUMBERINGS) >= 8192:
+        _NUMBERINGS.clear()
+        _NUMBERINGS_OF[0] = lex
+    found = _NUMBERINGS.get(content)
+    if found is None:
+        styled = bare = None
+        for style in lex.heading_styles:
+            m = style.pattern.match(content)
+            if m is None:
+                continue
+            if styled is None and (style.resets or _HAN.search(content, m.end())):
+                styled = (style, m.group(1), m.end())
+            if bare is None and not style.resets and m.end() == len(content) and m.group(1):
+                bare = (style, m.group(1), m.end())
+            if styled is not None and bare is not None:
+                break
+        found = _NUMBERINGS[content] = (styled, bare)
+    return found
 
 
 def is_heading_candidate(line: Line) -> bool:
