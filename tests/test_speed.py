@@ -354,7 +354,7 @@ def test_required_words_are_read_off_how_an_open_start_row_is_written():
     assert required_words(r"^[\p{Han}]{1,4}是[^，；。]*$") == ("是",)
     assert required_words("^[^，；。]*?在(?:持续|加快)") == ("在",)
     assert required_words("^[^，；。]{2,30}进?入") == ("入",) and required_words("^[^，；。]{2,30}进入?") == ("进",)
-    for unreadable in ("^[^，；。]{2,30}(?:进入|[0-9]+)", "^.{0,9}(?:要|靠)?",
+    for unreadable in ("^[^，；。]{2,30}(?:进入|[0-9]+)", "^.{0,9}(?:要|靠)?", "^[^，；。]{2,30}进入阶段|^其他",
                        "^[^，；。]{2,30}[进入]", "[^，；。]{2,30}进入", "^(?:确保)?依托"):
         assert required_words(unreadable) is None, unreadable
     import regex
@@ -436,8 +436,8 @@ def test_a_stretch_where_no_part_names_an_indicator_is_told_by_one_search():
     from gwr.stages.clauses import CLAUSE
     from gwr.stages.lexicon import _anywhere, lexicon
 
-    assert _anywhere(["^(?:全市)?经济增长", "[^，]生产总值", r"\^x", "[]^]y"]).pattern == \
-        r"(?:(?:全市)?经济增长)|(?:[^，]生产总值)|(?:\^x)|(?:[]^]y)"
+    assert _anywhere(["^(?:全市)?经济增长", "(?:^|地区)生产总值", "[^，]总值", r"\^x", "[]^]y", "[^]^]z"]).pattern == \
+        r"(?:(?:全市)?经济增长)|(?:(?:|地区)生产总值)|(?:[^，]总值)|(?:\^x)|(?:[]^]y)|(?:[^]^]z)"
     for looks_around in ("生产总值(?!指数)", "(?<!人均)收入", "增长$", r"\bGDP"):
         assert _anywhere(["经济增长", looks_around]) is None
     lex = lexicon()

@@ -10,6 +10,7 @@ phrasings, ...) in `pipeline/data/`. Everything is compiled with `regex`.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import regex
@@ -65,10 +66,31 @@ _OPEN_LEAD = regex.compile(r"\^(?:\[(?:\\.|[^\]\\])*\]|\\p\{\w+\}|\.)(?:\{\d*,?\
 _OPEN_WORDS = regex.compile(r"(?:\p{Han}\?)*(?:\(\?:(\p{Han}+(?:\|\p{Han}+)*)\)|(\p{Han}+))(?![?*{|])")
 
 
+def _outside_classes(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """(index, character, group depth) of a pattern's characters outside character classes and escapes."""
+    depth, klass, escaped = 0, -1, False  # klass: where the character class being read opened
+    for i, ch in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif klass >= 0:  # a ] right after [ or [^ is a character of the class
+            if ch == "]" and i > klass + 1 and not (i == klass + 2 and pattern[klass + 1] == "^"):
+                klass = -1
+        elif ch == "[":
+            klass = i
+        else:
+            depth -= ch == ")"
+            yield i, ch, depth
+            depth += ch == "("
+
+
 def required_words(pattern: str) -> tuple[str, ...] | None:
     """Words one of which every match of an open-start row holds, read off how it is written:
     `^[^，；。]{2,30}进入…` -> (进入,), `^[^，；。“”]{1,16}(?:要靠|在于)` -> (要靠, 在于); None when it is
-    written some other way (then the row is always tried)."""
+    written some other way (then the row is always tried), a top-level alternative included."""
+    if any(ch == "|" and depth == 0 for _, ch, depth in _outside_classes(pattern)):
+        return None
     lead = _OPEN_LEAD.match(pattern)
     words = _OPEN_WORDS.match(pattern, lead.end()) if lead else None
     if words is None:
@@ -322,20 +344,8 @@ def _anywhere(patterns: list[str]) -> regex.Pattern | None:
     for pattern in patterns:
         if any(mark in pattern for mark in _CONTEXT):
             return None
-        kept, in_class, escaped = [], False, False
-        for i, ch in enumerate(pattern):
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif in_class:
-                in_class = ch != "]" or pattern[i - 1] == "["
-            elif ch == "[":
-                in_class = True
-            elif ch == "^":
-                continue
-            kept.append(ch)
-        out.append(f"(?:{''.join(kept)})")
+        anchors = {i for i, ch, _ in _outside_classes(pattern) if ch == "^"}
+        out.append(f"(?:{''.join(ch for i, ch in enumerate(pattern) if i not in anchors)})")
     return regex.compile("|".join(out)) if out else regex.compile(r"(?!)")
 
 
