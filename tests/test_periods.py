@@ -264,3 +264,23 @@ ACTIONS = [  # clause (from the golds' reports) -> action, read by the guideline
 def test_action(clause, action):
     doc = extract(_report(f"{clause}。"), year=2024, place="某市", level="city")
     assert [(c.text, c.action) for c in doc.commitments] == [(clause, action)]
+
+
+def test_every_period_word_and_plan_name_holds_the_characters_may_name_looks_for():
+    """periods.may_name (年 or 五 in the text) turns a clause away before any pattern runs: each row of
+    period_words.tsv can only match text with 年, each plan name has 五, and the report year is written
+    with 年; a row without them would be skipped silently."""
+    import regex
+
+    from gwr.schemas.vocabulary import read_tsv
+    from gwr.stages import periods
+
+    assert all("五" in name for name in periods.words().plans)
+    rows = read_tsv("period_words.tsv", 2, package="gwr")
+    for kind, pattern in rows:
+        if kind.startswith("peryear"):
+            continue  # not read by mentions()
+        branches = [b for b in regex.split(r"\|(?![^()]*\))", pattern)]
+        assert all("年" in b for b in branches), (kind, pattern)
+    assert periods.may_name("2026年") and periods.may_name("“十五五”") and not periods.may_name("今天")
+    assert periods.mentions("加快建设", 2026) == [] and periods.mentions("今年", 2026) == [(0, "this", (2026, 2026))]
