@@ -157,11 +157,13 @@ def find_outcomes(a: Analysis, p: Paragraph, start: int, h: Heading | None, cont
         lo, hi = trim(text, m.start(), m.end())
         closing = text[m.end():m.end() + 1]
         span = context.clause(text[lo:hi], closing)
-        if hi > lo and (anywhere is None or lex.number_start.search(text, lo, hi) is None
-                        or subject.get() or anywhere.search(text, lo, hi) is not None):
-            # (else: numbers, but no part of the clause names an indicator and there is no subject to
-            # inherit: none of its items can state an outcome or set a subject, nor can it be a subject)
-            quantities = find_quantities(text, lo, hi)
+        numeral = hi > lo and lex.number_start.search(text, lo, hi) is not None  # else no quantity in it
+        # numbers, but no part of the clause names an indicator and there is no subject to inherit: none
+        # of its items can state an outcome or set a subject, nor can the clause be a subject
+        passed_over = (numeral and anywhere is not None and not subject.get()
+                       and anywhere.search(text, lo, hi) is None)
+        if hi > lo and not passed_over:
+            quantities = find_quantities(text, lo, hi) if numeral else []
             if quantities:
                 c = CommitmentMatch(*p.span(lo, hi), text[lo:hi], h.id if h else None, False, para=p, lo=lo, hi=hi,
                                     quantities=quantities)
