@@ -7,6 +7,7 @@
 
 The package is layered; each layer imports only those below it:
 
+- `gwr.collector`   cyclic garbage collection paused where it walks much and frees nothing
 - `gwr.schemas`     the data contract (ANNOTATION.md): pydantic models, normalisation tables
 - `gwr.stages`      the spaCy components (layout … outcomes) and `extract()`
 - `gwr.inputs`      reading text, web pages, Word, PDF and tables of reports

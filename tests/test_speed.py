@@ -243,7 +243,7 @@ def test_extract_pauses_garbage_collection_and_restores_it_as_it_was(enabled):
     import gc
 
     from gwr import extract
-    from gwr.stages.extraction import collection_paused
+    from gwr.collector import collection_paused
 
     was = gc.isenabled()
     try:
@@ -291,6 +291,71 @@ def test_extract_runs_no_collection_inside_itself():
         gc.enable() if was else gc.disable()
     assert (during, after) == (0, [0])
     assert len(document.commitments) > 100
+
+
+def test_what_a_start_makes_is_made_with_no_collection_and_frozen_after(tmp_path, monkeypatch):
+    """`_imported` (the command line's heavy imports): no collection while the module is imported,
+    its objects frozen out of later collections, the collector back as it was, even when the import
+    fails; a module imported already is given as it is, nothing frozen again."""
+    import gc
+
+    from gwr.cli.main import _imported
+
+    (tmp_path / "gwr_heavy_start.py").write_text("ROWS = [[i] for i in range(200_000)]\n", encoding="utf-8")
+    (tmp_path / "gwr_broken_start.py").write_text("ROWS = [[i] for i in range(50_000)]\n1 / 0\n",
+                                                    encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    started = []
+
+    def seen(phase, info):
+        if phase == "start":
+            started.append(info["generation"])
+
+    was = gc.isenabled()
+    gc.enable()
+    gc.callbacks.append(seen)
+    try:
+        frozen = gc.get_freeze_count()
+        module = _imported("gwr_heavy_start")
+        collections, now_enabled, now_frozen = len(started), gc.isenabled(), gc.get_freeze_count()
+        tracked = {id(o) for o in gc.get_objects()}
+        rows_frozen = not any(id(row) in tracked for row in module.ROWS[::10_000])
+        assert _imported("gwr_heavy_start") is module
+        again = gc.get_freeze_count()
+        gc.disable()
+        with pytest.raises(ZeroDivisionError):
+            _imported("gwr_broken_start")
+        broken_left_enabled = gc.isenabled()
+    finally:
+        gc.callbacks.remove(seen)
+        gc.unfreeze()  # the test process's objects back under the collector
+        gc.enable() if was else gc.disable()
+        sys.modules.pop("gwr_heavy_start", None)
+    assert (collections, now_enabled, rows_frozen) == (0, True, True)
+    assert now_frozen - frozen >= 200_000 and again == now_frozen
+    assert broken_left_enabled is False and "gwr_broken_start" not in sys.modules
+
+
+def test_the_command_freezes_spacy_and_the_stages_it_imported():
+    """`gwr extract FILE` and `gwr extract DIR` import spaCy, the stages and datasets paused and frozen:
+    their classes are in no generation the collector walks when the command has run."""
+    code = (
+        "import gc, json, sys, tempfile\n"
+        "from gwr.cli import main\n"
+        "out = tempfile.mkdtemp()\n"
+        f"main(['extract', {str(CORPUS / 'zhengzhou-2025.txt')!r}, '-o', out + '/x.json'])\n"
+        "import spacy.language, gwr.stages.extraction as ex\n"
+        "one = [spacy.language.Language, ex.Stage]\n"
+        "tracked = {id(o) for o in gc.get_objects()}\n"
+        "first = [id(c) in tracked for c in one]\n"
+        f"main(['extract', {str(CORPUS)!r}, '-o', out + '/batch', '--quiet'])\n"
+        "import datasets\n"
+        "tracked = {id(o) for o in gc.get_objects()}\n"
+        "print(json.dumps({'file': first, 'batch': [id(datasets.Dataset) in tracked],"
+        " 'enabled': gc.isenabled()}))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    state = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert state == {"file": [False, False], "batch": [False], "enabled": True}
 
 
 _UNIT_ALPHABET = ["“", "”", "‘", "’", "「", "」", "『", "』", "（", "）", "(", ")", "【", "】", "《", "》",

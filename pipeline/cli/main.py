@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import glob
+import importlib
 import json
 import sys
 from pathlib import Path
 
 from gwr import __version__
+from gwr.collector import long_lived
 from gwr.inputs.text import DEFAULT_MAX_BYTES
 from gwr.schemas import Document, GwrError, OutputError
 
@@ -71,7 +73,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         raise InputError(f"no such file or folder: {', '.join(missing)}")
     if len(inputs) == 1 and Path(inputs[0]).is_file() and not args.batch and not _is_table(Path(inputs[0])):
         return _extract_one(args, Path(inputs[0]))
-    from gwr.corpus.batch import run_batch
+    run_batch = _imported("gwr.corpus.batch").run_batch
 
     if args.quiet:  # every bar: datasets' own (building and saving the tables) as well as gwr's
         import datasets
@@ -91,6 +93,16 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_PARTIAL if result.failed else 0
 
 
+def _imported(name: str):
+    """The module, imported with the collector paused and what it made frozen (`gwr.collector.long_lived`):
+    datasets, pandas and spaCy make some 300,000 objects that live as long as the command, and walking
+    them while they were made took 8-10 % of its start. A module imported already is given as it is."""
+    if name not in sys.modules:
+        with long_lived():
+            importlib.import_module(name)
+    return sys.modules[name]
+
+
 def _is_table(path: Path) -> bool:
     """A table of reports (one a row), which is read as a batch."""
     from gwr.inputs.text import InputError
@@ -104,10 +116,11 @@ def _is_table(path: Path) -> bool:
 
 
 def _extract_one(args: argparse.Namespace, path: Path) -> int:
-    from gwr.corpus.single import extract_file
     from gwr.inputs.text import read_report
 
     report = read_report(path, args.max_bytes)
+    _imported("gwr.stages.extraction")  # spaCy and the stages
+    from gwr.corpus.single import extract_file
     doc = extract_file(path, report=report, year=args.year, place=args.place, level=args.level,
                        province=args.province, report_id=args.id)
     if args.output is None:

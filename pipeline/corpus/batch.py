@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import hashlib
 import importlib.metadata
 import json
@@ -40,6 +39,7 @@ import datasets
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from gwr.collector import collection_paused, long_lived
 from gwr.inputs.rows import Columns
 from gwr.inputs.text import DEFAULT_MAX_BYTES, ReportText, read_report
 from gwr.schemas import GwrError, OutputError
@@ -96,8 +96,6 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
     `journal` folder, the worker notes there each document it starts and each
     outcome, so that the documents of a worker the system kills can be named.
     """
-    from gwr.stages.extraction import collection_paused
-
     worker_ready()
     out = Path(os.path.abspath(outdir))  # report.source is absolute: the document is read from anywhere
     docs_dir, texts_dir = out / "docs", out / "texts"
@@ -201,15 +199,16 @@ def worker_ready() -> None:
     """Build the pipeline in this process (once) and freeze what it holds out of garbage collection.
 
     spaCy's vocabulary, the lexicons and the segmenter live as long as the
-    process: `gc.freeze()` spares every later collection from walking them
-    (and, in forked workers, from touching their pages).
+    process: they are made with the collector off, and `gc.freeze()` spares
+    every later collection from walking them (and, in forked workers, from
+    touching their pages); see `gwr.collector.long_lived`.
     """
     global _READY
     if _READY != os.getpid():
-        from gwr.stages.extraction import build_nlp
+        with long_lived():
+            from gwr.stages.extraction import build_nlp
 
-        build_nlp()
-        gc.freeze()
+            build_nlp()
         _READY = os.getpid()
 
 

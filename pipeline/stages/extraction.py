@@ -22,7 +22,6 @@ gives back:
 from __future__ import annotations
 
 import functools
-import gc
 import hashlib
 
 import regex
@@ -31,6 +30,7 @@ from pydantic import ValidationError
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from gwr.collector import collection_paused
 from gwr.schemas import Commitment, Deadline, Document, InputError, Noise, Outcome, Quantity, Report, Section
 from gwr.schemas.vocabulary import WRITTEN_YEAR
 
@@ -173,32 +173,6 @@ def extract(text: str, *, year: int | None = None, place: str | None = None, lev
                                   notes=notes)
         del doc, a  # freed now, so the collection that follows walks the document alone
     return document
-
-
-class collection_paused:
-    """Cyclic garbage collection off while one report is extracted, back as it was afterwards.
-
-    One extraction makes some hundred thousand short-lived objects (matches, tuples, the models),
-    which set off a collection every 700 allocations that walks them all and frees none: they are
-    freed by reference counting. The few cycles made (dataclasses pointing at each other) are
-    collected at the next collection after it; the report's own size bounds them.
-
-    A class, not a generator (`contextlib.contextmanager`): leaving a generator allocates, and with
-    the collector just enabled and its count raised by the document's few thousand objects, that
-    allocation set off a collection inside `extract()` that walked the document it was about to
-    return (1-1.5 ms a report). Now the collection comes at the caller's next allocation, and only
-    when the caller still holds the document then: one dropped at once costs none.
-    """
-
-    __slots__ = ("enabled",)
-
-    def __enter__(self) -> None:
-        self.enabled = gc.isenabled()
-        gc.disable()
-
-    def __exit__(self, *exc) -> None:
-        if self.enabled:
-            gc.enable()
 
 
 def build_document(text: str, a: Analysis, *, year: int | None = None, place: str | None = None,
