@@ -3,6 +3,8 @@ each dictionary is loaded once."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import importlib.util
 import json
 import os
@@ -240,8 +242,6 @@ def test_every_number_of_a_quantity_starts_with_a_character_the_prefilter_knows(
 
 @pytest.mark.parametrize("enabled", [True, False])
 def test_extract_pauses_garbage_collection_and_restores_it_as_it_was(enabled):
-    import gc
-
     from gwr import extract
     from gwr.collector import collection_paused
 
@@ -263,16 +263,11 @@ def test_extract_pauses_garbage_collection_and_restores_it_as_it_was(enabled):
         gc.enable() if was else gc.disable()
 
 
-def test_extract_runs_no_collection_inside_itself():
-    """Leaving the pause allocates nothing: the collection that the returned document's objects call
-    for comes at the caller's next allocation, not inside extract() (where it walked the document)."""
-    import gc
-
-    from gwr import extract
-
-    text = (CORPUS / "zhengzhou-2025.txt").read_text(encoding="utf-8")
-    extract(text)
-    started = []
+@contextlib.contextmanager
+def collections_started():
+    """The generations of the collections that start inside, with the collector on; the collector and
+    its callbacks as they were afterwards."""
+    started: list[int] = []
 
     def seen(phase, info):
         if phase == "start":
@@ -280,15 +275,27 @@ def test_extract_runs_no_collection_inside_itself():
 
     was = gc.isenabled()
     gc.enable()
-    gc.collect()  # the count at zero: nothing before the pause can set a collection off
     gc.callbacks.append(seen)
     try:
-        document = extract(text)
-        during = len(started)  # an int: no allocation the collector counts
-        after = list(started)  # a new list (not one from the free list): the next allocation, which collects
+        yield started
     finally:
         gc.callbacks.remove(seen)
         gc.enable() if was else gc.disable()
+
+
+def test_extract_runs_no_collection_inside_itself():
+    """Leaving the pause allocates nothing: the collection that the returned document's objects call
+    for comes at the caller's next allocation, not inside extract() (where it walked the document)."""
+    from gwr import extract
+
+    text = (CORPUS / "zhengzhou-2025.txt").read_text(encoding="utf-8")
+    extract(text)
+    with collections_started() as started:
+        gc.collect()  # the count at zero: nothing before the pause can set a collection off
+        del started[:]
+        document = extract(text)
+        during = len(started)  # an int: no allocation the collector counts
+        after = list(started)  # a new list (not one from the free list): the next allocation, which collects
     assert (during, after) == (0, [0])
     assert len(document.commitments) > 100
 
@@ -297,39 +304,27 @@ def test_what_a_start_makes_is_made_with_no_collection_and_frozen_after(tmp_path
     """`_imported` (the command line's heavy imports): no collection while the module is imported,
     its objects frozen out of later collections, the collector back as it was, even when the import
     fails; a module imported already is given as it is, nothing frozen again."""
-    import gc
-
     from gwr.cli.main import _imported
 
     (tmp_path / "gwr_heavy_start.py").write_text("ROWS = [[i] for i in range(200_000)]\n", encoding="utf-8")
     (tmp_path / "gwr_broken_start.py").write_text("ROWS = [[i] for i in range(50_000)]\n1 / 0\n",
                                                     encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
-    started = []
-
-    def seen(phase, info):
-        if phase == "start":
-            started.append(info["generation"])
-
-    was = gc.isenabled()
-    gc.enable()
-    gc.callbacks.append(seen)
     try:
-        frozen = gc.get_freeze_count()
-        module = _imported("gwr_heavy_start")
-        collections, now_enabled, now_frozen = len(started), gc.isenabled(), gc.get_freeze_count()
-        tracked = {id(o) for o in gc.get_objects()}
-        rows_frozen = not any(id(row) in tracked for row in module.ROWS[::10_000])
-        assert _imported("gwr_heavy_start") is module
-        again = gc.get_freeze_count()
-        gc.disable()
-        with pytest.raises(ZeroDivisionError):
-            _imported("gwr_broken_start")
-        broken_left_enabled = gc.isenabled()
+        with collections_started() as started:
+            frozen = gc.get_freeze_count()
+            module = _imported("gwr_heavy_start")
+            collections, now_enabled, now_frozen = len(started), gc.isenabled(), gc.get_freeze_count()
+            tracked = {id(o) for o in gc.get_objects()}
+            rows_frozen = not any(id(row) in tracked for row in module.ROWS[::10_000])
+            assert _imported("gwr_heavy_start") is module
+            again = gc.get_freeze_count()
+            gc.disable()
+            with pytest.raises(ZeroDivisionError):
+                _imported("gwr_broken_start")
+            broken_left_enabled = gc.isenabled()
     finally:
-        gc.callbacks.remove(seen)
         gc.unfreeze()  # the test process's objects back under the collector
-        gc.enable() if was else gc.disable()
         sys.modules.pop("gwr_heavy_start", None)
     assert (collections, now_enabled, rows_frozen) == (0, True, True)
     assert now_frozen - frozen >= 200_000 and again == now_frozen
@@ -462,8 +457,6 @@ def _benchmark_script():
 
 
 def test_stage_timers_time_every_component_and_put_everything_back(seed_text):
-    import gc
-
     from gwr import build_nlp, extract
     from gwr.stages import extraction
 
