@@ -33,3 +33,34 @@ def test_workers_flatten_the_tables_and_freeze_the_pipeline(tmp_path):
     for name in SCHEMAS:
         assert pq.read_table(out / f"{name}.parquet").equals(pq.read_table(ref / f"{name}.parquet")), name
     assert 7.0 in pq.read_table(out / "quantities.parquet").column("value").to_pylist()
+
+
+def test_each_batch_of_reports_is_one_record_batch_of_the_results(tmp_path, monkeypatch):
+    """A record batch of the results file per batch of reports (16 by default), not per 4 reports or
+    per 16 rows whatever the batch: datasets reads the file back in the main process, where each record
+    batch leaves its metadata (`batch._map`)."""
+    import pyarrow as pa
+
+    from gwr.corpus import batch
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(20):
+        (folder / f"city-zhengzhou-2025-{i:02d}.txt").write_text(
+            f"2025年政府工作报告\n一、主要目标\n地区生产总值增长{i % 5 + 4}%左右。\n", encoding="utf-8")
+    sizes = []
+    merge = batch._in_corpus_order
+
+    def counted(files, ids, *args):
+        for f in files:
+            with pa.OSFile(f) as fh:
+                sizes.append([b.num_rows for b in pa.ipc.open_stream(fh)])
+        return merge(files, ids, *args)
+
+    monkeypatch.setattr(batch, "_in_corpus_order", counted)
+    default = run_batch([folder], tmp_path / "out", progress=False)
+    wide = run_batch([folder], tmp_path / "wide", progress=False, batch_size=20)
+    assert (default.written, wide.written) == (20, 20)
+    assert sizes == [[16, 4], [20]]
+    values = pq.read_table(tmp_path / "wide" / "quantities.parquet").column("value").to_pylist()
+    assert values == [float(i % 5 + 4) for i in range(20)]
