@@ -227,3 +227,30 @@ def test_batch_pauses_the_collector_over_each_whole_document(mixed_folder, tmp_p
     assert (result.written, result.failed, after) == (2, 2, True)
     assert seen == [("binary-2025", True), ("city-zhengzhou-2025", True), ("flatten", False),
                     ("city-zhengzhou-gbk-2025", True), ("flatten", False), ("empty-2025", True)]
+
+
+def test_rows_that_arrow_refuses_fail_their_document_alone(mixed_folder, tmp_path, monkeypatch):
+    """Each document's rows become Arrow as soon as they are read (one document's rows at a time in
+    Python): rows Arrow cannot take fail that document, recorded with Arrow's error and its JSON
+    removed, and the other documents of its batch are written with their rows."""
+    import pyarrow.parquet as pq
+
+    from gwr.corpus import batch
+
+    flatten = batch.flatten_all
+
+    def flawed(doc):
+        rows = flatten(doc)
+        if doc["report"]["encoding"] == "gb18030":
+            rows["commitments"][0]["strength"] = ["not", "a", "string"]
+        return rows
+
+    monkeypatch.setattr(batch, "flatten_all", flawed)
+    out = tmp_path / "out"
+    result = run_batch([mixed_folder], out, progress=False, batch_size=4)
+    assert (result.written, result.failed) == (1, 3)
+    failure = next(f for f in result.failures if f["id"] == "city-zhengzhou-gbk-2025")
+    assert (failure["error_type"], failure["error"]) == ("ArrowTypeError", "Expected bytes, got a 'list' object")
+    assert sorted(p.name for p in (out / "docs").iterdir()) == ["city-zhengzhou-2025.json"]
+    written = pq.read_table(out / "commitments.parquet").column("report_id").to_pylist()
+    assert set(written) == {"city-zhengzhou-2025"} and len(written) > 100

@@ -88,45 +88,56 @@ def load_corpus(inputs: Iterable[str | Path], metadata: str | Path | None = None
 
 
 def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=None,
-                   journal: str | None = None) -> dict[str, list]:
+                   journal: str | None = None) -> pa.Table:
     """Map function: extract each report of a batch and write its document; never raises for one document.
 
     Each worker writes its own files (`docs/<id>.json`, and `texts/<id>.txt`
-    when the input was not UTF-8), so only the outcome travels back. With a
-    `journal` folder, the worker notes there each document it starts and each
-    outcome, so that the documents of a worker the system kills can be named.
+    when the input was not UTF-8), so only the outcome and the tables' rows
+    travel back: an Arrow table (RESULTS), a row a document, in one chunk (one
+    record batch of the map's results file; see `_map`). Each document's rows
+    are turned into Arrow as soon as they are read, so a batch holds its
+    documents' rows in Arrow (some 230 KB a report) and one document's at a
+    time as Python objects (about 1 MB). With a `journal` folder, the worker
+    notes there each document it starts and each outcome, so that the
+    documents of a worker the system kills can be named.
     """
     worker_ready()
     out = Path(os.path.abspath(outdir))  # report.source is absolute: the document is read from anywhere
     docs_dir, texts_dir = out / "docs", out / "texts"
-    out: dict[str, list] = {k: [] for k in ("id", "status", "error_type", "error", "chars", *ROWS.names)}
+    results: list[pa.Table] = []
     for i, doc_id in enumerate(batch["id"]):
-        error_type, error, chars, rows = None, None, 0, {}
+        outcome = {"id": doc_id, "status": "written", "error_type": None, "error": None, "chars": 0}
         if journal is not None:
             _note(journal, {"start": doc_id})
         if document_hook is not None:
             document_hook(doc_id)
         try:
-            with collection_paused():  # the document is dropped inside: no collection ever walks it
+            with collection_paused():  # the document and its rows are dropped inside: no collection walks them
                 chars, rows = _one_document(batch, i, docs_dir, texts_dir, max_bytes)
-        except _ListedFailure as exc:
-            error_type, error = exc.args
-        except (GwrError, ValueError, TypeError, RecursionError, MemoryError, OSError) as exc:
-            error_type, error = type(exc).__name__, _message(exc)
-            try:  # a document of an earlier run must not stand for this failed one
-                (docs_dir / f"{doc_id}.json").unlink(missing_ok=True)
-            except OSError:
-                pass
-        for key, value in (("id", doc_id), ("status", "failed" if error_type else "written"),
-                           ("error_type", error_type), ("error", error), ("chars", chars)):
-            out[key].append(value)
-        for name in ROWS.names:
-            out[name].append(rows.get(name, []))
+                result = _result({**outcome, "chars": chars}, rows)
+                del rows
+            outcome["chars"] = chars
+        except (_ListedFailure, GwrError, ValueError, TypeError, RecursionError, MemoryError, OSError) as exc:
+            error_type, error = exc.args if isinstance(exc, _ListedFailure) else (type(exc).__name__, _message(exc))
+            outcome.update(status="failed", error_type=error_type, error=error)
+            if not isinstance(exc, _ListedFailure):
+                try:  # a document of an earlier run must not stand for this failed one
+                    (docs_dir / f"{doc_id}.json").unlink(missing_ok=True)
+                except OSError:
+                    pass
+            result = _result(outcome, {})
+        results.append(result)
         if journal is not None:
-            _note(journal, {"done": doc_id, **{k: out[k][-1] for k in ("status", "error_type", "error", "chars")}})
+            _note(journal, {"done": doc_id, **{k: outcome[k] for k in ("status", "error_type", "error", "chars")}})
     if counter is not None:  # once a batch: each call is a round trip to the manager process
-        counter.add(len(out["id"]), sum(out["chars"]))
-    return out
+        counter.add(len(results), sum(r.column("chars")[0].as_py() for r in results))
+    return pa.concat_tables(results).combine_chunks() if results else RESULTS.empty_table()
+
+
+def _result(outcome: dict, rows: dict[str, list]) -> pa.Table:
+    """One document's result (RESULTS): its outcome and its tables' rows, in Arrow."""
+    return pa.Table.from_pydict({**{k: [v] for k, v in outcome.items()},
+                                 **{name: [rows.get(name, [])] for name in ROWS.names}}, schema=RESULTS)
 
 
 def _one_document(batch: dict[str, list], i: int, docs_dir: Path, texts_dir: Path, max_bytes: int
@@ -154,13 +165,6 @@ def _one_document(batch: dict[str, list], i: int, docs_dir: Path, texts_dir: Pat
     write_atomic(docs_dir / f"{doc_id}.json", text + "\n", "the document")
     rows = flatten_all(json.loads(text))  # the tables' rows, here in the worker
     return chars, rows
-
-
-def _extract_table(batch: dict[str, list], outdir: str, max_bytes: int, counter=None,
-                   journal: str | None = None) -> pa.Table:
-    """`_extract_batch` as an Arrow table (RESULTS): built by Arrow in one step, so that Dataset.map
-    writes it as it is instead of converting and casting the rows column by column in Python."""
-    return pa.Table.from_pydict(_extract_batch(batch, outdir, max_bytes, counter, journal), schema=RESULTS)
 
 
 def _note(journal: str, record: dict) -> None:
@@ -650,7 +654,7 @@ def _map(corpus: datasets.Dataset, outdir: Path, workers: int, batch_size: int, 
         if bar:
             bar.start()
         return corpus.map(
-            _extract_table, batched=True, batch_size=batch_size, num_proc=workers if workers > 1 else None,
+            _extract_batch, batched=True, batch_size=batch_size, num_proc=workers if workers > 1 else None,
             remove_columns=corpus.column_names,
             fn_kwargs={"outdir": str(outdir), "max_bytes": max_bytes, "counter": counter,
                        "journal": str(journal) if journal is not None else None},

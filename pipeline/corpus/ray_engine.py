@@ -39,9 +39,9 @@ class _Extractor:
         worker_ready()
 
     def __call__(self, batch: pa.Table) -> pa.Table:
-        from .batch import _extract_table
+        from .batch import _extract_batch
 
-        return _extract_table(batch.to_pydict(), self.outdir, self.max_bytes, journal=self.journal)
+        return _extract_batch(batch.to_pydict(), self.outdir, self.max_bytes, journal=self.journal)
 
 
 def ray_results(corpus: datasets.Dataset, outdir: Path, workers: int, batch_size: int, max_bytes: int,
