@@ -254,3 +254,27 @@ def test_rows_that_arrow_refuses_fail_their_document_alone(mixed_folder, tmp_pat
     assert sorted(p.name for p in (out / "docs").iterdir()) == ["city-zhengzhou-2025.json"]
     written = pq.read_table(out / "commitments.parquet").column("report_id").to_pylist()
     assert set(written) == {"city-zhengzhou-2025"} and len(written) > 100
+
+
+def test_a_batch_tells_the_progress_counter_once_its_documents_and_their_characters(mixed_folder, tmp_path):
+    """Once a batch (each call is a round trip to the manager process): every document, failed or
+    written, and the characters of those written."""
+    from gwr.corpus.batch import DEFAULT_MAX_BYTES, _extract_batch
+
+    class Counter:
+        def __init__(self):
+            self.calls = []
+
+        def add(self, docs, chars):
+            self.calls.append((docs, chars))
+
+    (tmp_path / "out" / "docs").mkdir(parents=True)
+    counter = Counter()
+    table = _extract_batch(load_corpus([mixed_folder])[:], str(tmp_path / "out"), DEFAULT_MAX_BYTES, counter)
+    seed = len(SEED.read_text(encoding="utf-8"))
+    assert counter.calls == [(4, 2 * seed)]
+    assert sorted(zip(table.column("id").to_pylist(), table.column("status").to_pylist(),
+                      table.column("chars").to_pylist())) == [
+        ("binary-2025", "failed", 0), ("city-zhengzhou-2025", "written", seed),
+        ("city-zhengzhou-gbk-2025", "written", seed), ("empty-2025", "failed", 0)]
+    assert table.column("commitments").num_chunks == 1  # one record batch of the results file

@@ -105,6 +105,7 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
     out = Path(os.path.abspath(outdir))  # report.source is absolute: the document is read from anywhere
     docs_dir, texts_dir = out / "docs", out / "texts"
     results: list[pa.Table] = []
+    chars_done = 0
     for i, doc_id in enumerate(batch["id"]):
         outcome = {"id": doc_id, "status": "written", "error_type": None, "error": None, "chars": 0}
         if journal is not None:
@@ -114,23 +115,24 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
         try:
             with collection_paused():  # the document and its rows are dropped inside: no collection walks them
                 chars, rows = _one_document(batch, i, docs_dir, texts_dir, max_bytes)
-                result = _result({**outcome, "chars": chars}, rows)
+                results.append(_result({**outcome, "chars": chars}, rows))
                 del rows
             outcome["chars"] = chars
-        except (_ListedFailure, GwrError, ValueError, TypeError, RecursionError, MemoryError, OSError) as exc:
-            error_type, error = exc.args if isinstance(exc, _ListedFailure) else (type(exc).__name__, _message(exc))
-            outcome.update(status="failed", error_type=error_type, error=error)
-            if not isinstance(exc, _ListedFailure):
-                try:  # a document of an earlier run must not stand for this failed one
-                    (docs_dir / f"{doc_id}.json").unlink(missing_ok=True)
-                except OSError:
-                    pass
-            result = _result(outcome, {})
-        results.append(result)
+        except _ListedFailure as exc:
+            outcome.update(status="failed", error_type=exc.args[0], error=exc.args[1])
+        except (GwrError, ValueError, TypeError, RecursionError, MemoryError, OSError) as exc:
+            outcome.update(status="failed", error_type=type(exc).__name__, error=_message(exc))
+            try:  # a document of an earlier run must not stand for this failed one
+                (docs_dir / f"{doc_id}.json").unlink(missing_ok=True)
+            except OSError:
+                pass
+        if outcome["status"] == "failed":
+            results.append(_result(outcome, {}))
+        chars_done += outcome["chars"]
         if journal is not None:
             _note(journal, {"done": doc_id, **{k: outcome[k] for k in ("status", "error_type", "error", "chars")}})
     if counter is not None:  # once a batch: each call is a round trip to the manager process
-        counter.add(len(results), sum(r.column("chars")[0].as_py() for r in results))
+        counter.add(len(results), chars_done)
     return pa.concat_tables(results).combine_chunks() if results else RESULTS.empty_table()
 
 
