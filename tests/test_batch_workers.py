@@ -64,3 +64,54 @@ def test_each_batch_of_reports_is_one_record_batch_of_the_results(tmp_path, monk
     assert sizes == [[16, 4], [20]]
     values = pq.read_table(tmp_path / "wide" / "quantities.parquet").column("value").to_pylist()
     assert values == [float(i % 5 + 4) for i in range(20)]
+
+
+def test_workers_claim_the_reports_one_at_a_time_so_a_slow_report_holds_up_only_its_worker(tmp_path, monkeypatch):
+    """Dataset.map(num_proc=2) would deal each worker five of these ten reports, and the one given the
+    slow first report would do its other four after it, alone. The workers claim the reports instead
+    (`batch._Claims`): the other does the nine while the first sleeps, in calls of `batch_size`; each
+    worker's results file is in corpus order, and a call that finds nothing left writes no record batch."""
+    import os
+    import time
+
+    import pyarrow as pa
+
+    from gwr.corpus import batch
+
+    log = tmp_path / "who.log"
+    main_pid = os.getpid()
+
+    def slow_first(doc_id):
+        if os.getpid() != main_pid:
+            with open(log, "a", encoding="utf-8") as fh:
+                fh.write(f"{os.getpid()} {doc_id}\n")
+            if doc_id == "city-zhengzhou-2025-00":
+                time.sleep(3)
+
+    monkeypatch.setattr(batch, "document_hook", slow_first)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(10):
+        (folder / f"city-zhengzhou-2025-{i:02d}.txt").write_text(
+            f"2025年政府工作报告\n一、主要目标\n地区生产总值增长{i % 5 + 4}%左右。\n", encoding="utf-8")
+    files = []
+    merge = batch._in_corpus_order
+
+    def read(paths, ids, *args):
+        for f in paths:
+            with pa.OSFile(f) as fh:
+                files.append([b.column("id").to_pylist() for b in pa.ipc.open_stream(fh)])
+        return merge(paths, ids, *args)
+
+    monkeypatch.setattr(batch, "_in_corpus_order", read)
+    result = run_batch([folder], tmp_path / "out", workers=2, progress=False, batch_size=4)
+    assert (result.written, result.failed) == (10, 0)
+    by_worker: dict[str, list[str]] = {}
+    for line in log.read_text(encoding="utf-8").splitlines():
+        pid, doc_id = line.split()
+        by_worker.setdefault(pid, []).append(doc_id[-2:])
+    assert sorted(by_worker.values()) == [["00"], ["01", "02", "03", "04", "05", "06", "07", "08", "09"]]
+    names = [[[doc_id[-2:] for doc_id in b] for b in f] for f in files]
+    assert sorted(names) == [[["00"]], [["01", "02", "03", "04"], ["05", "06", "07", "08"], ["09"]]]
+    values = pq.read_table(tmp_path / "out" / "quantities.parquet").column("value").to_pylist()
+    assert values == [float(i % 5 + 4) for i in range(10)]

@@ -3,7 +3,8 @@
     run_batch(["corpus/"], "out/", workers=2)
 
 The corpus is a `datasets.Dataset` (one row per report: a file, or a row of a table
-of reports, with its metadata; see `collect.py` for what is read); the pipeline runs over it with `Dataset.map(batched=True, num_proc=workers)`.
+of reports, with its metadata; see `collect.py` for what is read); the pipeline runs over it with
+`Dataset.map(batched=True)`, with several workers over tickets by which they claim the reports (`_map`).
 Every input ends as exactly one of: a document written (`docs/<id>.json`), a
 document skipped because neither its input, its metadata nor gwr changed since
 an earlier run into the same folder (`report.resume_key`), or a failure
@@ -37,7 +38,6 @@ except ImportError:  # Windows: no lock
 
 import datasets
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from gwr.collector import collection_paused, long_lived
 from gwr.inputs.rows import Columns
@@ -89,7 +89,33 @@ def load_corpus(inputs: Iterable[str | Path], metadata: str | Path | None = None
 
 def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=None,
                    journal: str | None = None) -> pa.Table:
-    """Map function: extract each report of a batch and write its document; never raises for one document.
+    """Map function of one process (and of Ray's actors): extract each report of a batch and write its
+    document; never raises for one document (see `_extract_each`)."""
+    return _extract_each(((batch, i) for i in range(len(batch["id"]))), outdir, max_bytes, counter, journal)
+
+
+def _extract_claimed(tickets: dict[str, list], outdir: str, max_bytes: int, counter=None,
+                     journal: str | None = None) -> pa.Table:
+    """Map function of the workers: a call (one ticket) claims up to `_Claims.per_call` reports of the
+    round, one at a time as the one before is done (see `_Claims`), and extracts them."""
+    claims = _CLAIMS
+    if claims is None:
+        raise RuntimeError("batch: a worker was started with no reports to claim (not forked by _map?)")
+
+    def claimed() -> Iterator[tuple[dict[str, list], int]]:
+        for _ in range(claims.per_call):
+            i = claims.next()
+            if i is None:
+                return
+            yield claims.corpus[i:i + 1], 0
+
+    return _extract_each(claimed(), outdir, max_bytes, counter, journal)
+
+
+def _extract_each(documents: Iterable[tuple[dict[str, list], int]], outdir: str, max_bytes: int, counter=None,
+                  journal: str | None = None) -> pa.Table:
+    """Extract each document (`batch`, `i`: row `i` of a batch of the corpus) and write it; never raises
+    for one document.
 
     Each worker writes its own files (`docs/<id>.json`, and `texts/<id>.txt`
     when the input was not UTF-8), so only the outcome and the tables' rows
@@ -106,7 +132,8 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
     docs_dir, texts_dir = out / "docs", out / "texts"
     results: list[pa.Table] = []
     chars_done = 0
-    for i, doc_id in enumerate(batch["id"]):
+    for batch, i in documents:
+        doc_id = batch["id"][i]
         outcome = {"id": doc_id, "status": "written", "error_type": None, "error": None, "chars": 0}
         if journal is not None:
             _note(journal, {"start": doc_id})
@@ -131,7 +158,7 @@ def _extract_batch(batch: dict[str, list], outdir: str, max_bytes: int, counter=
         chars_done += outcome["chars"]
         if journal is not None:
             _note(journal, {"done": doc_id, **{k: outcome[k] for k in ("status", "error_type", "error", "chars")}})
-    if counter is not None:  # once a batch: each call is a round trip to the manager process
+    if counter is not None and results:  # once a batch: each call is a round trip to the manager process
         counter.add(len(results), chars_done)
     return pa.concat_tables(results).combine_chunks() if results else RESULTS.empty_table()
 
@@ -415,11 +442,10 @@ def _results(engine: str, corpus: datasets.Dataset, outdir: Path, workers: int, 
     worker_ready()  # load once here: forked workers share it
 
     def one_round(part: datasets.Dataset, round_: int) -> list[str]:
-        order = _balanced(part, workers)
         journal = cache / f"journal-{round_}" if workers > 1 else None
         try:
-            mapped = _map(part.select(order) if order else part, outdir, workers, batch_size, max_bytes, progress,
-                          cache, f"extract-{round_}.arrow", journal)
+            mapped = _map(part, outdir, workers, batch_size, max_bytes, progress, cache, f"extract-{round_}.arrow",
+                          journal)
         except RuntimeError as exc:
             if journal is None or "abruptly died" not in str(exc):
                 raise
@@ -530,8 +556,9 @@ def _alone(row: dict, outdir: Path, max_bytes: int, cache: Path, again: bool) ->
 
 
 def _in_corpus_order(files: list[str], ids: list[str], chunk: int = 16) -> Iterator[pa.Table]:
-    """The rows of the map's result files (one a shard, each in corpus order) merged into corpus order,
-    `chunk` rows at a time: read from the shard whose last row came first; a row that comes early waits."""
+    """The rows of the map's result files (one a worker, each in corpus order: see `_Claims`) merged into
+    corpus order, `chunk` rows at a time: read from the file whose last row came first; a row that comes
+    early waits."""
     position = {doc_id: i for i, doc_id in enumerate(ids)}
     streams = [_rows(f) for f in files]
     last = [-1] * len(streams)
@@ -563,34 +590,6 @@ def _rows(path: str) -> Iterator[pa.RecordBatch]:
         for batch in pa.ipc.open_stream(f):
             for i in range(batch.num_rows):
                 yield batch.slice(i, 1)
-
-
-def _balanced(corpus: datasets.Dataset, workers: int) -> list[int] | None:
-    """An order of the reports in which the contiguous shards that Dataset.map(num_proc) deals out hold
-    about as many characters each (a corpus sorted by name puts all the long provincial reports in the
-    last shard): the largest first, each to the shard with the fewest characters and room left.
-    None for one worker."""
-    n = len(corpus)
-    if workers <= 1 or n <= workers:
-        return None
-    texts = pc.utf8_length(corpus.with_format("arrow")["text"]).to_pylist()
-    sizes = [t if t is not None else _file_size(p) for t, p in zip(texts, corpus["path"])]
-    div, mod = divmod(n, workers)
-    room = [div + (k < mod) for k in range(workers)]  # as Dataset.shard(contiguous=True) cuts
-    shards: list[list[int]] = [[] for _ in range(workers)]
-    load = [0] * workers
-    for i in sorted(range(n), key=lambda i: -sizes[i]):
-        k = min((k for k in range(workers) if len(shards[k]) < room[k]), key=load.__getitem__)
-        shards[k].append(i)
-        load[k] += sizes[i]
-    return [i for shard in shards for i in sorted(shard)]
-
-
-def _file_size(path: str) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
 
 
 class _TablesInOrder:
@@ -631,45 +630,81 @@ def _map(corpus: datasets.Dataset, outdir: Path, workers: int, batch_size: int, 
          cache: Path, name: str = "extract.arrow", journal: Path | None = None) -> datasets.Dataset:
     """Dataset.map over the corpus, with one progress bar of documents and characters per second.
 
-    The results go to an Arrow cache file under `cache` (memory-mapped, so
-    memory does not grow with the corpus); the workers report progress
-    through a counter held by a multiprocessing manager.
+    The results go to Arrow cache files under `cache` (one a worker;
+    memory-mapped, so memory does not grow with the corpus); the workers
+    report progress through a counter held by a multiprocessing manager.
 
-    Each batch's results are one record batch of that file. When the map
-    ends, datasets reads every file back in the main process, and each record
-    batch of the results' nested schema leaves some 45 KB there that the
-    allocator does not give back: batches of 4 reports grew the main process
-    by 10.6 KB a report (106 MiB over 10,000), batches of 16 (`run_batch`'s
-    default) by 3.1 KB.
+    With one worker the map runs here, over the corpus, `batch_size` reports
+    a call. With more, Dataset.map would deal each worker a contiguous shard
+    of the corpus, and the one dealt the slower reports (or slowed by the
+    machine) would work on alone at the end (0.2–1.5 s of a 10 s run of 300
+    reports). So the workers map over tickets instead, one a call, and each
+    call claims the next reports of the corpus (`_Claims`): a worker stops
+    when the corpus is done, at most one report after the other.
+
+    Each call's results are one record batch of its file. When the map ends,
+    datasets reads every file back in the main process, and each record batch
+    of the results' nested schema leaves some 45 KB there that the allocator
+    does not give back: batches of 4 reports grew the main process by 10.6 KB
+    a report (106 MiB over 10,000), batches of 16 (`run_batch`'s default) by
+    3.1 KB. A call that finds the corpus done writes no record batch.
     """
     import multiprocessing
 
+    global _CLAIMS
     cache.mkdir(parents=True, exist_ok=True)
     if journal is not None:
         journal.mkdir(exist_ok=True)
     manager = multiprocessing.Manager()
     counter = _Counter(manager.Lock(), manager.list([0, 0]))  # documents done, characters done
     bar = _ProgressBar(len(corpus), counter) if progress else None
+    fn_kwargs = {"outdir": str(outdir), "max_bytes": max_bytes, "counter": counter,
+                 "journal": str(journal) if journal is not None else None}
+    common = dict(batched=True, load_from_cache_file=False, new_fingerprint=f"gwr-{time.time_ns()}",
+                  cache_file_name=str(cache / name), writer_batch_size=batch_size,
+                  features=datasets.Features.from_arrow_schema(RESULTS), fn_kwargs=fn_kwargs)
     was_enabled = datasets.is_progress_bar_enabled()
     datasets.disable_progress_bars()
     try:
         if bar:
             bar.start()
-        return corpus.map(
-            _extract_batch, batched=True, batch_size=batch_size, num_proc=workers if workers > 1 else None,
-            remove_columns=corpus.column_names,
-            fn_kwargs={"outdir": str(outdir), "max_bytes": max_bytes, "counter": counter,
-                       "journal": str(journal) if journal is not None else None},
-            load_from_cache_file=False, new_fingerprint=f"gwr-{time.time_ns()}",
-            cache_file_name=str(cache / name), writer_batch_size=batch_size,
-            features=datasets.Features.from_arrow_schema(RESULTS),
-        )
+        if workers <= 1:
+            return corpus.map(_extract_batch, batch_size=batch_size, remove_columns=corpus.column_names, **common)
+        _CLAIMS = _Claims(corpus, batch_size)  # the workers fork from here: they share its counter
+        calls = -(-len(corpus) // batch_size)  # enough for one worker to do the whole corpus alone
+        tickets = datasets.Dataset.from_dict({"ticket": list(range(workers * calls))})
+        return tickets.map(_extract_claimed, batch_size=1, num_proc=workers, remove_columns=["ticket"], **common)
     finally:
+        _CLAIMS = None
         if bar:
             bar.stop()
         manager.shutdown()
         if was_enabled:
             datasets.enable_progress_bars()
+
+
+class _Claims:
+    """The reports of a round, claimed by the workers one at a time in corpus order: so each worker's
+    results are in corpus order, and the workers end together. The count of reports claimed is shared
+    memory (made before the workers fork, and inherited: it cannot be pickled to them)."""
+
+    def __init__(self, corpus: datasets.Dataset, per_call: int):
+        import multiprocessing
+
+        self.corpus, self.per_call, self.total = corpus, per_call, len(corpus)
+        self.taken = multiprocessing.get_context("fork").Value("q", 0)
+
+    def next(self) -> int | None:
+        """The index of the next report to extract; None when every report is claimed."""
+        with self.taken.get_lock():
+            i = self.taken.value
+            if i >= self.total:
+                return None
+            self.taken.value = i + 1
+        return i
+
+
+_CLAIMS: _Claims | None = None
 
 
 @dataclass
