@@ -39,25 +39,8 @@ def test_each_batch_of_reports_is_one_record_batch_of_the_results(tmp_path, monk
     """A record batch of the results file per batch of reports (16 by default), not per 4 reports or
     per 16 rows whatever the batch: datasets reads the file back in the main process, where each record
     batch leaves its metadata (`batch._map`)."""
-    import pyarrow as pa
-
-    from gwr.corpus import batch
-
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for i in range(20):
-        (folder / f"city-zhengzhou-2025-{i:02d}.txt").write_text(
-            f"2025年政府工作报告\n一、主要目标\n地区生产总值增长{i % 5 + 4}%左右。\n", encoding="utf-8")
-    sizes = []
-    merge = batch._in_corpus_order
-
-    def counted(files, ids, *args):
-        for f in files:
-            with pa.OSFile(f) as fh:
-                sizes.append([b.num_rows for b in pa.ipc.open_stream(fh)])
-        return merge(files, ids, *args)
-
-    monkeypatch.setattr(batch, "_in_corpus_order", counted)
+    folder = _small_reports(tmp_path / "in", 20)
+    sizes = _record_batches(monkeypatch, lambda b: b.num_rows)
     default = run_batch([folder], tmp_path / "out", progress=False)
     wide = run_batch([folder], tmp_path / "wide", progress=False, batch_size=20)
     assert (default.written, wide.written) == (20, 20)
@@ -74,8 +57,6 @@ def test_workers_claim_the_reports_one_at_a_time_so_a_slow_report_holds_up_only_
     import os
     import time
 
-    import pyarrow as pa
-
     from gwr.corpus import batch
 
     log = tmp_path / "who.log"
@@ -89,21 +70,8 @@ def test_workers_claim_the_reports_one_at_a_time_so_a_slow_report_holds_up_only_
                 time.sleep(3)
 
     monkeypatch.setattr(batch, "document_hook", slow_first)
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for i in range(10):
-        (folder / f"city-zhengzhou-2025-{i:02d}.txt").write_text(
-            f"2025年政府工作报告\n一、主要目标\n地区生产总值增长{i % 5 + 4}%左右。\n", encoding="utf-8")
-    files = []
-    merge = batch._in_corpus_order
-
-    def read(paths, ids, *args):
-        for f in paths:
-            with pa.OSFile(f) as fh:
-                files.append([b.column("id").to_pylist() for b in pa.ipc.open_stream(fh)])
-        return merge(paths, ids, *args)
-
-    monkeypatch.setattr(batch, "_in_corpus_order", read)
+    folder = _small_reports(tmp_path / "in", 10)
+    files = _record_batches(monkeypatch, lambda b: b.column("id").to_pylist())
     result = run_batch([folder], tmp_path / "out", workers=2, progress=False, batch_size=4)
     assert (result.written, result.failed) == (10, 0)
     by_worker: dict[str, list[str]] = {}
@@ -115,3 +83,32 @@ def test_workers_claim_the_reports_one_at_a_time_so_a_slow_report_holds_up_only_
     assert sorted(names) == [[["00"]], [["01", "02", "03", "04"], ["05", "06", "07", "08"], ["09"]]]
     values = pq.read_table(tmp_path / "out" / "quantities.parquet").column("value").to_pylist()
     assert values == [float(i % 5 + 4) for i in range(10)]
+
+
+def _record_batches(monkeypatch, what) -> list[list]:
+    """Filled, when a batch merges its results, with `what(record batch)` for each record batch of each
+    results file (a list a file)."""
+    import pyarrow as pa
+
+    from gwr.corpus import batch
+
+    files: list[list] = []
+    merge = batch._in_corpus_order
+
+    def read(paths, ids, *args):
+        for f in paths:
+            with pa.OSFile(f) as fh:
+                files.append([what(b) for b in pa.ipc.open_stream(fh)])
+        return merge(paths, ids, *args)
+
+    monkeypatch.setattr(batch, "_in_corpus_order", read)
+    return files
+
+
+def _small_reports(folder, n: int):
+    """`n` one-target reports, `city-zhengzhou-2025-00.txt` …, the target of report i being i % 5 + 4 %."""
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"city-zhengzhou-2025-{i:02d}.txt").write_text(
+            f"2025年政府工作报告\n一、主要目标\n地区生产总值增长{i % 5 + 4}%左右。\n", encoding="utf-8")
+    return folder

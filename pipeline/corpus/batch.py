@@ -637,7 +637,7 @@ def _map(corpus: datasets.Dataset, outdir: Path, workers: int, batch_size: int, 
     With one worker the map runs here, over the corpus, `batch_size` reports
     a call. With more, Dataset.map would deal each worker a contiguous shard
     of the corpus, and the one dealt the slower reports (or slowed by the
-    machine) would work on alone at the end (0.2–1.5 s of a 10 s run of 300
+    machine) would work on alone at the end (up to 1.5 s of a 10 s run of 300
     reports). So the workers map over tickets instead, one a call, and each
     call claims the next reports of the corpus (`_Claims`): a worker stops
     when the corpus is done, at most one report after the other.
