@@ -22,6 +22,7 @@ import functools
 import hashlib
 import importlib.metadata
 import json
+import multiprocessing
 import os
 import shutil
 import socket
@@ -534,7 +535,6 @@ def _recovered(outcome: dict, outdir: Path) -> dict:
 def _alone(row: dict, outdir: Path, max_bytes: int, cache: Path, again: bool) -> dict:
     """Extract one document in a process of its own (forked: the pipeline is built); a failure naming
     the document when that process is killed (`again`: as the batch's worker was)."""
-    import multiprocessing
     import signal
 
     journal = cache / f"alone-{hashlib.sha256(row['id'].encode('utf-8')).hexdigest()[:16]}"
@@ -649,8 +649,6 @@ def _map(corpus: datasets.Dataset, outdir: Path, workers: int, batch_size: int, 
     a report (106 MiB over 10,000), batches of 16 (`run_batch`'s default) by
     3.1 KB. A call that finds the corpus done writes no record batch.
     """
-    import multiprocessing
-
     global _CLAIMS
     cache.mkdir(parents=True, exist_ok=True)
     if journal is not None:
@@ -689,8 +687,6 @@ class _Claims:
     memory (made before the workers fork, and inherited: it cannot be pickled to them)."""
 
     def __init__(self, corpus: datasets.Dataset, per_call: int):
-        import multiprocessing
-
         self.corpus, self.per_call, self.total = corpus, per_call, len(corpus)
         self.taken = multiprocessing.get_context("fork").Value("q", 0)
 
