@@ -261,15 +261,8 @@ def test_a_batch_tells_the_progress_counter_once_its_documents_and_their_charact
     written, and the characters of those written."""
     from gwr.corpus.batch import DEFAULT_MAX_BYTES, _extract_batch
 
-    class Counter:
-        def __init__(self):
-            self.calls = []
-
-        def add(self, docs, chars):
-            self.calls.append((docs, chars))
-
     (tmp_path / "out" / "docs").mkdir(parents=True)
-    counter = Counter()
+    counter = _Counter()
     table = _extract_batch(load_corpus([mixed_folder])[:], str(tmp_path / "out"), DEFAULT_MAX_BYTES, counter)
     seed = len(SEED.read_text(encoding="utf-8"))
     assert counter.calls == [(4, 2 * seed)]
@@ -278,3 +271,37 @@ def test_a_batch_tells_the_progress_counter_once_its_documents_and_their_charact
         ("binary-2025", "failed", 0), ("city-zhengzhou-2025", "written", seed),
         ("city-zhengzhou-gbk-2025", "written", seed), ("empty-2025", "failed", 0)]
     assert table.column("commitments").num_chunks == 1  # one record batch of the results file
+
+
+def test_a_workers_call_claims_the_next_reports_and_tells_the_counter_of_those_alone(mixed_folder, tmp_path,
+                                                                                     monkeypatch):
+    """With workers, each call of the map claims up to `batch_size` reports, the next in corpus order
+    (`batch._Claims`); a call that finds none left gives an empty table and no round trip to the counter.
+    Outside a map (no claims made), a call is an error, not an empty result."""
+    from gwr.corpus import batch
+
+    out = tmp_path / "out"
+    (out / "docs").mkdir(parents=True)
+    with pytest.raises(RuntimeError) as raised:
+        batch._extract_claimed({"ticket": [0]}, str(out), batch.DEFAULT_MAX_BYTES)
+    assert str(raised.value) == "batch: a worker was started with no reports to claim (not forked by _map?)"
+    corpus = load_corpus([mixed_folder])
+    ids = list(corpus["id"])
+    seed = len(SEED.read_text(encoding="utf-8"))
+    chars = {doc_id: seed if doc_id.startswith("city-zhengzhou") else 0 for doc_id in ids}
+    monkeypatch.setattr(batch, "_CLAIMS", batch._Claims(corpus, 3))
+    counter = _Counter()
+    calls = [batch._extract_claimed({"ticket": [k]}, str(out), batch.DEFAULT_MAX_BYTES, counter) for k in range(3)]
+    assert [t.column("id").to_pylist() for t in calls] == [ids[:3], ids[3:], []]
+    assert counter.calls == [(3, sum(chars[i] for i in ids[:3])), (1, chars[ids[3]])]
+    assert calls[2].schema == batch.RESULTS and calls[2].to_batches() == []
+
+
+class _Counter:
+    """The progress counter's calls, as a batch makes them."""
+
+    def __init__(self):
+        self.calls = []
+
+    def add(self, docs, chars):
+        self.calls.append((docs, chars))
